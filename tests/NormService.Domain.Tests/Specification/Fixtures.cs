@@ -55,6 +55,13 @@ public static class Fixtures
     public static IEnumerable<SellerEvent> Phase1SettlingInOneGroup(string group, int queries) =>
         Orders(1, 1, 100, group).Concat(Queries(1, queries)).Append(Settling(1));
 
+    /// <summary>A verdict over 100 toys orders, for givens that need a closed phase.</summary>
+    public static PhaseVerdict ToysVerdict(int phase, int queries)
+    {
+        var norm = PersonalNorm.Calculate([KeyValuePair.Create("toys", 100)], December2026, 0.15m);
+        return new PhaseVerdict(phase, NormAssessment.Assess(100, queries, norm, NormPolicy.Default), T0, T0, T0, T0);
+    }
+
     public static NormTables TablesWith(string month, params (string Group, decimal Norm)[] norms) =>
         NormTables.Of(NormTable.Create(NormMonth.Parse(month), norms.Select(n => KeyValuePair.Create(n.Group, n.Norm))));
 
