@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs NormService with its infrastructure: starts PostgreSQL and RabbitMQ (scripts/infra-up.sh), then the
+# service in Development. Unless --no-demo is given, it also publishes a demo seller's 100 orders and 6
+# queries as plain JSON (scripts/publish-demo.sh) once the service is up, with a 15-second settlement
+# period, so the logs show messages being consumed and the verdicts being published within a minute.
+# Stop with Ctrl+C; stop the infrastructure with scripts/infra-down.sh.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+demo=1
+[[ "${1:-}" == "--no-demo" ]] && demo=0
+
+eval "$(scripts/infra-up.sh)"
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
+if (( demo )); then
+  export NormService__GroeiStart__SettlementPeriod="${NormService__GroeiStart__SettlementPeriod:-00:00:15}"
+  export NormService__SettlementPollInterval="${NormService__SettlementPollInterval:-00:00:02}"
+  # Publishes once the service answers; the service's log shows what it consumes and publishes.
+  ( until curl -fsS "${ASPNETCORE_URLS%%;*}/health/live" >/dev/null 2>&1; do sleep 1; done
+    scripts/publish-demo.sh >&2 ) &
+fi
+exec dotnet run --project src/NormService --no-launch-profile

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite on real PostgreSQL and RabbitMQ.
+# Starts them (scripts/infra-up.sh: installs with apt where missing) unless their connection settings
+# are already in the environment, then runs `dotnet test` with TRX results in TestResults/.
+# Extra arguments go to dotnet test, e.g.: scripts/test.sh --filter "FullyQualifiedName~Smoke"
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [[ -z "${ConnectionStrings__Postgres:-}" || -z "${ConnectionStrings__RabbitMq:-}" || -z "${RabbitMq__ManagementUri:-}" ]]; then
+  eval "$(scripts/infra-up.sh)"
+fi
+
+dotnet test NormService.sln --configuration Release --logger "trx" --logger "console;verbosity=normal" \
+  --results-directory TestResults "$@"

@@ -1,0 +1,79 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using MassTransit;
+using NormService.Domain.Sellers;
+using NormService.Messaging;
+using NormService.Norms;
+using NormService.Orders;
+using NormService.Phases;
+using NormService.Queries;
+using NormService.Sellers;
+using Weasel.Core;
+
+namespace NormService.Infrastructure;
+
+public static class ServiceRegistration
+{
+    /// <summary>Everything the service needs: Marten (event store, snapshot, subscription), MassTransit on RabbitMQ, the slices.</summary>
+    public static IServiceCollection AddNormService(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<NormServiceOptions>().Bind(configuration.GetSection(NormServiceOptions.Section))
+            .Validate(o => o.GroeiStart.ToPolicy() is not null).ValidateOnStart();
+        var options = configuration.GetSection(NormServiceOptions.Section).Get<NormServiceOptions>() ?? new NormServiceOptions();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<NormTableCatalog>();
+        services.AddSingleton<SellerCommandHandler>();
+        services.AddHostedService<NormTableSeeder>();
+        services.AddHostedService<SettlementTimer>();
+
+        services.AddMarten(marten =>
+            {
+                marten.Connection(Required(configuration, "Postgres"));
+                marten.DatabaseSchemaName = options.Schema;
+                marten.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+                marten.Events.StreamIdentity = StreamIdentity.AsString;
+                marten.Events.MetadataConfig.CorrelationIdEnabled = true;
+                marten.Events.MetadataConfig.CausationIdEnabled = true;
+                // Production applies the schema as an explicit step; elsewhere Marten creates what is missing.
+                marten.AutoCreateSchemaObjects = environment.IsProduction() ? AutoCreate.None : AutoCreate.CreateOrUpdate;
+
+                marten.Schema.For<SellerState>().Identity(s => s.SellerId);
+                marten.Projections.Add(new SellerProjection(), ProjectionLifecycle.Inline);
+                marten.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
+                marten.Schema.For<SettlementDue>().Index(d => d.DueAt);
+            })
+            .UseLightweightSessions()
+            .AddAsyncDaemon(DaemonMode.HotCold)
+            .AddSubscriptionWithServices<OutcomeForwarder>(ServiceLifetime.Singleton, o =>
+            {
+                o.Name = OutcomeForwarder.SubscriptionName;
+                o.IncludeType<NormExceeded>();
+                o.IncludeType<GroeiStartPhaseExtended>();
+                o.IncludeType<GroeiStartCompleted>();
+                o.IncludeType<GroeiStartProgressReported>();
+            });
+
+        services.AddMassTransit(bus =>
+        {
+            bus.AddConsumer<OrderPlacedConsumer, OrderPlacedConsumerDefinition>();
+            bus.AddConsumer<CustomerQueryRaisedConsumer, CustomerQueryRaisedConsumerDefinition>();
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(new Uri(Required(configuration, "RabbitMq")));
+                MessageTopology.Configure(cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return services;
+    }
+
+    private static string Required(IConfiguration configuration, string name) =>
+        configuration.GetConnectionString(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"ConnectionStrings:{name} is not set. Start local infrastructure with `eval \"$(scripts/infra-up.sh)\"` or set ConnectionStrings__{name}.");
+}

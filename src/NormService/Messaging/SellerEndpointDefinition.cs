@@ -1,0 +1,42 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using NormService.Infrastructure;
+
+namespace NormService.Messaging;
+
+/// <summary>
+/// The endpoint policy every inbound consumer shares: bare JSON accepted beside MassTransit envelopes,
+/// transient failures retried, invalid messages straight to <c>_error</c>, and messages of one seller
+/// processed one at a time (partitioned) so they rarely conflict on the seller's stream.
+/// </summary>
+public abstract class SellerEndpointDefinition<TConsumer, TMessage> : ConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer<TMessage>
+    where TMessage : class
+{
+    private readonly NormServiceOptions options;
+    private readonly Func<TMessage, string> sellerOf;
+
+    protected SellerEndpointDefinition(IOptions<NormServiceOptions> options, string queue, Func<TMessage, string> sellerOf)
+    {
+        this.options = options.Value;
+        this.sellerOf = sellerOf;
+        EndpointName = $"{this.options.QueuePrefix}.{queue}";
+        ConcurrentMessageLimit = this.options.ConcurrentMessageLimit;
+    }
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.PrefetchCount = options.PrefetchCount;
+        // Publishers that are not MassTransit send a bare body with content_type application/json.
+        endpointConfigurator.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: false);
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Ignore<InvalidMessageException>();
+            r.Ignore<System.Text.Json.JsonException>();
+            r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
+        });
+        consumerConfigurator.Message<TMessage>(m =>
+            m.UsePartitioner(options.ConcurrentMessageLimit, ctx => sellerOf(ctx.Message) ?? ""));
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Text;
+using Marten;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using NormService.Domain.Norms;
+using NormService.Infrastructure;
+using NormService.Norms;
+
+namespace NormService.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real service in-process (WebApplicationFactory) on real PostgreSQL and RabbitMQ, isolated per test
+/// class: its own Marten schema and its own RabbitMQ virtual host, both removed afterwards, so classes run
+/// in parallel and leave nothing behind.
+/// </summary>
+public class ServiceFixture : IAsyncLifetime
+{
+    private WebApplicationFactory<Program>? factory;
+
+    /// <summary>Unique per fixture: names the schema and the virtual host.</summary>
+    public string Name { get; } = "it_" + Guid.NewGuid().ToString("N")[..12];
+
+    public InfrastructureEndpoints Endpoints { get; private set; } = null!;
+
+    /// <summary>The service's clock, when the test class drives time itself.</summary>
+    public FakeTimeProvider? FakeTime { get; protected init; }
+
+    public IServiceProvider Services => Factory.Services;
+
+    public WebApplicationFactory<Program> Factory => factory ?? throw new InvalidOperationException("The fixture has not started.");
+
+    public Uri RabbitMqUri => Endpoints.RabbitMqFor(Name);
+
+    /// <summary>Settings on top of the test defaults (e.g. a shorter settlement period).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    /// <summary>Whether the host starts with the fixture; a test class that starts and stops hosts itself says no.</summary>
+    protected virtual bool StartHost => true;
+
+    public async Task InitializeAsync()
+    {
+        Endpoints = await TestInfrastructure.GetAsync();
+        await CreateVirtualHostAsync();
+        if (StartHost) await StartAsync();
+    }
+
+    /// <summary>Starts (or restarts) the service process for this fixture's schema and virtual host.</summary>
+    public async Task StartAsync()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = Endpoints.Postgres,
+            ["ConnectionStrings:RabbitMq"] = RabbitMqUri.ToString(),
+            ["NormService:Schema"] = Name,
+            ["NormService:NormTableSeedDirectory"] = "",
+            ["NormService:SettlementPollInterval"] = "00:00:00.200",
+            ["NormService:NormTableCacheDuration"] = "00:00:00",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in Settings) settings[key] = value;
+
+        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Testing");
+            foreach (var (key, value) in settings) web.UseSetting(key, value);
+            web.ConfigureServices(services =>
+            {
+                if (FakeTime is not null) services.Replace(ServiceDescriptor.Singleton<TimeProvider>(FakeTime));
+            });
+        });
+        _ = factory.Server; // builds and starts the host
+        // Guard the isolation itself: environment variables must not win over the fixture's settings.
+        var schema = factory.Services.GetRequiredService<IDocumentStore>().Options.DatabaseSchemaName;
+        var bus = factory.Services.GetRequiredService<IBus>().Address;
+        if (schema != Name || !bus.AbsolutePath.StartsWith("/" + Name, StringComparison.Ordinal))
+            throw new InvalidOperationException($"The test host is not isolated: schema {schema}, bus {bus}; expected {Name}.");
+        await factory.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Stops the service process (graceful shutdown), leaving schema and virtual host in place.</summary>
+    public async Task StopAsync()
+    {
+        if (factory is null) return;
+        await factory.DisposeAsync();
+        factory = null;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        await using (var connection = new NpgsqlConnection(Endpoints.Postgres))
+        {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{Name}\" CASCADE", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        using var management = Endpoints.ManagementClient();
+        await management.DeleteAsync($"/api/vhosts/{Name}");
+    }
+
+    public Task PublishAsync<T>(T message, Guid? messageId = null) where T : class =>
+        Services.GetRequiredService<IBus>().Publish(message, context =>
+        {
+            if (messageId is { } id) context.MessageId = id;
+        });
+
+    /// <summary>Stores a norm table the way publishing one does, and makes the service see it at once.</summary>
+    public async Task PublishNormTableAsync(string month, params (string Group, decimal Norm)[] norms)
+    {
+        var table = NormTable.Create(NormMonth.Parse(month), norms.Select(n => KeyValuePair.Create(n.Group, n.Norm)));
+        await using var session = Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.Store(new StoredNormTable(month, table.Revision, table.Norms.ToDictionary(), DateTimeOffset.UtcNow));
+        await session.SaveChangesAsync();
+        Services.GetRequiredService<NormTableCatalog>().Invalidate();
+    }
+
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    private async Task CreateVirtualHostAsync()
+    {
+        using var management = Endpoints.ManagementClient();
+        var created = await management.PutAsync($"/api/vhosts/{Name}", new StringContent("{}", Encoding.UTF8, "application/json"));
+        EnsureSuccess(created, "create virtual host");
+        var user = Endpoints.RabbitMq.UserInfo.Split(':')[0];
+        var permissions = await management.PutAsync($"/api/permissions/{Name}/{Uri.UnescapeDataString(user)}",
+            new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json"));
+        EnsureSuccess(permissions, "grant permissions");
+    }
+
+    private static void EnsureSuccess(HttpResponseMessage response, string what)
+    {
+        if (response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NoContent) return;
+        throw new InvalidOperationException($"RabbitMQ management API could not {what}: {(int)response.StatusCode} {response.ReasonPhrase}.");
+    }
+}
