@@ -64,6 +64,7 @@ public sealed partial class SellerCommandHandler(
                 RecordInLedger(session, events);
                 ScheduleSettlement(session, state, events.Aggregate(state, (s, e) => s.Evolve(e)));
                 await session.SaveChangesAsync(cancellationToken);
+                LogDecided(sellerId, events.Length, string.Join(", ", events.Select(e => e.GetType().Name)));
                 return events;
             }
             catch (Exception ex) when (IsWriteConflict(ex) && attempt < MaxAttempts)
@@ -120,6 +121,9 @@ public sealed partial class SellerCommandHandler(
             }
         }
     }
+
+    [LoggerMessage(LogLevel.Debug, "Seller {SellerId}: appended {Count} event(s): {Events}")]
+    private partial void LogDecided(string sellerId, int count, string events);
 
     [LoggerMessage(LogLevel.Debug, "Write conflict on seller {SellerId}, attempt {Attempt}: running the command again")]
     private partial void LogConflict(string sellerId, int attempt);
