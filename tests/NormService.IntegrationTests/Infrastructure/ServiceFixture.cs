@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using NormService.Domain.Norms;
+using NormService.Domain.Sellers;
 using NormService.Infrastructure;
 using NormService.Norms;
 
@@ -22,6 +23,7 @@ namespace NormService.IntegrationTests.Infrastructure;
 public class ServiceFixture : IAsyncLifetime
 {
     private WebApplicationFactory<Program>? factory;
+    private readonly List<WebApplicationFactory<Program>> additionalHosts = [];
 
     /// <summary>Unique per fixture: names the schema and the virtual host.</summary>
     public string Name { get; } = "it_" + Guid.NewGuid().ToString("N")[..12];
@@ -51,7 +53,12 @@ public class ServiceFixture : IAsyncLifetime
     }
 
     /// <summary>Starts (or restarts) the service process for this fixture's schema and virtual host.</summary>
-    public async Task StartAsync()
+    public async Task StartAsync() => factory = await StartHostAsync();
+
+    /// <summary>Starts one more instance of the service on the same schema and virtual host (competing consumers).</summary>
+    public async Task StartAdditionalHostAsync() => additionalHosts.Add(await StartHostAsync());
+
+    private async Task<WebApplicationFactory<Program>> StartHostAsync()
     {
         var settings = new Dictionary<string, string?>
         {
@@ -65,7 +72,7 @@ public class ServiceFixture : IAsyncLifetime
         };
         foreach (var (key, value) in Settings) settings[key] = value;
 
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        var host = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Testing");
             foreach (var (key, value) in settings) web.UseSetting(key, value);
@@ -74,13 +81,14 @@ public class ServiceFixture : IAsyncLifetime
                 if (FakeTime is not null) services.Replace(ServiceDescriptor.Singleton<TimeProvider>(FakeTime));
             });
         });
-        _ = factory.Server; // builds and starts the host
+        _ = host.Server; // builds and starts the host
         // Guard the isolation itself: environment variables must not win over the fixture's settings.
-        var schema = factory.Services.GetRequiredService<IDocumentStore>().Options.DatabaseSchemaName;
-        var bus = factory.Services.GetRequiredService<IBus>().Address;
+        var schema = host.Services.GetRequiredService<IDocumentStore>().Options.DatabaseSchemaName;
+        var bus = host.Services.GetRequiredService<IBus>().Address;
         if (schema != Name || !bus.AbsolutePath.StartsWith("/" + Name, StringComparison.Ordinal))
             throw new InvalidOperationException($"The test host is not isolated: schema {schema}, bus {bus}; expected {Name}.");
-        await factory.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        return host;
     }
 
     /// <summary>Stops the service process (graceful shutdown), leaving schema and virtual host in place.</summary>
@@ -93,6 +101,7 @@ public class ServiceFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var host in additionalHosts) await host.DisposeAsync();
         await StopAsync();
         await using (var connection = new NpgsqlConnection(Endpoints.Postgres))
         {
@@ -121,6 +130,22 @@ public class ServiceFixture : IAsyncLifetime
     }
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    public async Task<SellerState?> SellerAsync(string sellerId)
+    {
+        await using var session = Store.QuerySession();
+        return await session.LoadAsync<SellerState>(sellerId);
+    }
+
+    public async Task<IReadOnlyList<SellerEvent>> EventsAsync(string sellerId)
+    {
+        await using var session = Store.QuerySession();
+        return [.. (await session.Events.FetchStreamAsync(sellerId)).Select(e => e.Data).OfType<SellerEvent>()];
+    }
+
+    public Task<RabbitMqTestClient> ConnectClientAsync() => RabbitMqTestClient.ConnectAsync(RabbitMqUri);
+
+    public static string NewSellerId(string prefix = "seller") => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
     private async Task CreateVirtualHostAsync()
     {
