@@ -30,6 +30,20 @@ public static class ServiceRegistration
         services.AddHostedService<NormTableSeeder>();
         services.AddHostedService<SettlementTimer>();
 
+        // Registered before Marten on purpose: hosted services stop in reverse order, so the async daemon
+        // (whose subscription publishes outcomes through the bus) stops before the bus does. What it has
+        // not forwarded yet is forwarded after the next start: its progress is stored.
+        services.AddMassTransit(bus =>
+        {
+            bus.AddConsumer<OrderPlacedConsumer, OrderPlacedConsumerDefinition>();
+            bus.AddConsumer<CustomerQueryRaisedConsumer, CustomerQueryRaisedConsumerDefinition>();
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(new Uri(Required(configuration, "RabbitMq")));
+                MessageTopology.Configure(cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
         services.AddMarten(marten =>
             {
                 marten.Connection(Required(configuration, "Postgres"));
@@ -45,7 +59,13 @@ public static class ServiceRegistration
                 marten.Projections.Add(new SellerProjection(), ProjectionLifecycle.Inline);
                 marten.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
                 marten.Schema.For<SettlementDue>().Index(d => d.DueAt);
+                // Registered up front so the whole schema exists before the first message, instead of
+                // being created lazily by many concurrent consumers at once.
+                marten.Schema.For<OrderIndexEntry>();
+                marten.Schema.For<QueryIndexEntry>();
+                marten.Schema.For<StoredNormTable>();
             })
+            .ApplyAllDatabaseChangesOnStartup()
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
             .AddSubscriptionWithServices<OutcomeForwarder>(ServiceLifetime.Singleton, o =>
@@ -57,17 +77,6 @@ public static class ServiceRegistration
                 o.IncludeType<GroeiStartProgressReported>();
             });
 
-        services.AddMassTransit(bus =>
-        {
-            bus.AddConsumer<OrderPlacedConsumer, OrderPlacedConsumerDefinition>();
-            bus.AddConsumer<CustomerQueryRaisedConsumer, CustomerQueryRaisedConsumerDefinition>();
-            bus.UsingRabbitMq((context, cfg) =>
-            {
-                cfg.Host(new Uri(Required(configuration, "RabbitMq")));
-                MessageTopology.Configure(cfg);
-                cfg.ConfigureEndpoints(context);
-            });
-        });
         return services;
     }
 

@@ -16,7 +16,8 @@ public sealed class OrderPlacedConsumer(SellerCommandHandler handler, TimeProvid
         var command = ToCommand(context.Message);
         var errors = SellerCommandValidation.Validate(command, time.GetUtcNow());
         if (errors.Count > 0) throw new InvalidMessageException(nameof(OrderPlaced), errors);
-        await handler.HandleAsync(command, context.CancellationToken);
+        // Not cancelled by shutdown: the transaction is short, and finishing it beats retrying it after a restart.
+        await handler.HandleAsync(command, CancellationToken.None);
     }
 
     public static PlaceOrder ToCommand(OrderPlaced message) => new(

@@ -17,7 +17,8 @@ public sealed class CustomerQueryRaisedConsumer(SellerCommandHandler handler, Ti
         var command = new RaiseCustomerQuery(message.SellerId, message.QueryId, message.OrderId, message.RaisedAt, message.Channel);
         var errors = SellerCommandValidation.Validate(command, time.GetUtcNow());
         if (errors.Count > 0) throw new InvalidMessageException(nameof(CustomerQueryRaised), errors);
-        await handler.HandleAsync(command, context.CancellationToken);
+        // Not cancelled by shutdown: the transaction is short, and finishing it beats retrying it after a restart.
+        await handler.HandleAsync(command, CancellationToken.None);
     }
 }
 

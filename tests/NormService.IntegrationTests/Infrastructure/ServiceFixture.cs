@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using NormService.Domain.Norms;
@@ -70,6 +71,14 @@ public class ServiceFixture : IAsyncLifetime
             ["NormService:NormTableCacheDuration"] = "00:00:00",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
+        if (Environment.GetEnvironmentVariable("NORMSERVICE_TEST_LOG_DIR") is { Length: > 0 } logDirectory)
+        {
+            // For diagnosis: every host of the fixture writes a full log of its own.
+            settings["Serilog:MinimumLevel:Default"] = "Debug";
+            settings["Serilog:Using:0"] = "Serilog.Sinks.File";
+            settings["Serilog:WriteTo:1:Name"] = "File";
+            settings["Serilog:WriteTo:1:Args:path"] = Path.Combine(logDirectory, $"{Name}-{Guid.NewGuid():N}.log");
+        }
         foreach (var (key, value) in Settings) settings[key] = value;
 
         var host = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -87,7 +96,14 @@ public class ServiceFixture : IAsyncLifetime
         var bus = host.Services.GetRequiredService<IBus>().Address;
         if (schema != Name || !bus.AbsolutePath.StartsWith("/" + Name, StringComparison.Ordinal))
             throw new InvalidOperationException($"The test host is not isolated: schema {schema}, bus {bus}; expected {Name}.");
-        await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        var busControl = host.Services.GetRequiredService<IBusControl>();
+        var health = await busControl.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        if (health != BusHealthStatus.Healthy)
+        {
+            var result = busControl.CheckHealth();
+            throw new InvalidOperationException($"The service's bus is {health} 30 s after start: {result.Description} " +
+                string.Join(", ", result.Endpoints.Select(e => $"{e.Key}: {e.Value.Description}")));
+        }
         return host;
     }
 
@@ -95,13 +111,30 @@ public class ServiceFixture : IAsyncLifetime
     public async Task StopAsync()
     {
         if (factory is null) return;
-        await factory.DisposeAsync();
+        await StopHostAsync(factory);
         factory = null;
+    }
+
+    /// <summary>
+    /// Shuts a host down the way SIGTERM does (the application's own RunAsync stops it, then disposes it)
+    /// before the factory is disposed: disposing the factory alone races its own stop against Program's,
+    /// and the container can be disposed under consumers that are still finishing.
+    /// </summary>
+    private static async Task StopHostAsync(WebApplicationFactory<Program> host)
+    {
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStopped.Register(() => stopped.TrySetResult()))
+        {
+            lifetime.StopApplication();
+            await stopped.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        await host.DisposeAsync();
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var host in additionalHosts) await host.DisposeAsync();
+        foreach (var host in additionalHosts) await StopHostAsync(host);
         await StopAsync();
         await using (var connection = new NpgsqlConnection(Endpoints.Postgres))
         {
