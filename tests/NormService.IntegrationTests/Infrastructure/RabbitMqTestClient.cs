@@ -78,17 +78,25 @@ public sealed class RabbitMqTestClient : IAsyncDisposable
         await channel.BasicPublishAsync(exchange, "", mandatory: false, properties, Encoding.UTF8.GetBytes(json));
     }
 
-    /// <summary>Takes every message from a queue (e.g. an <c>_error</c> queue), with its headers as strings.</summary>
-    public async Task<IReadOnlyList<(string Body, IReadOnlyDictionary<string, string> Headers)>> DrainAsync(string queue)
+    /// <summary>Waits for a message in a queue (e.g. an <c>_error</c> queue, which exists only after a first fault) and takes it.</summary>
+    public async Task<(string Body, IReadOnlyDictionary<string, string> Headers)> TakeAsync(string queue)
     {
-        var messages = new List<(string, IReadOnlyDictionary<string, string>)>();
-        while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
+        var message = await Eventually.GetAsync(async () =>
         {
-            var headers = (message.BasicProperties.Headers ?? new Dictionary<string, object?>())
-                .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : h.Value?.ToString() ?? "");
-            messages.Add((Encoding.UTF8.GetString(message.Body.Span), headers));
-        }
-        return messages;
+            // A channel of its own: a get from a queue that does not exist yet closes the channel.
+            await using var probe = await connection.CreateChannelAsync();
+            try
+            {
+                return await probe.BasicGetAsync(queue, autoAck: true);
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                return null;
+            }
+        }, what: $"a message in {queue}");
+        var headers = (message.BasicProperties.Headers ?? new Dictionary<string, object?>())
+            .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : h.Value?.ToString() ?? "");
+        return (Encoding.UTF8.GetString(message.Body.Span), headers);
     }
 
     public async Task<uint> MessageCountAsync(string queue) => await channel.MessageCountAsync(queue);
