@@ -1,3 +1,4 @@
+using Marten;
 using Microsoft.Extensions.Time.Testing;
 using NormService.Domain.Norms;
 using NormService.Domain.Sellers;
@@ -43,6 +44,11 @@ public class GroeiStartVerdictTests(FakeClockServiceFixture service) : IClassFix
         Assert.Equal((0.053m, 5.3m, 100), (ReceivedOutcome.Decimal(norm.GetProperty("personalNorm")), ReceivedOutcome.Decimal(norm.GetProperty("allowedQueries")), norm.GetProperty("totalItems").GetInt32()));
         Assert.Equal(3, norm.GetProperty("groups").GetArrayLength());
         Assert.Equal(2, verdicts[1].Message.GetProperty("nextPhase").GetInt32());
+
+        // The message id is the event's id in the store, so a redelivered outcome carries the same id.
+        await using var session = service.Store.QuerySession();
+        var stored = (await session.Events.FetchStreamAsync(sellerId)).Where(e => e.Data is NormExceeded or GroeiStartPhaseExtended).Select(e => e.Id);
+        Assert.Equal(stored, verdicts.Select(v => v.MessageId));
     }
 
     [Fact]
