@@ -9,3 +9,6 @@ public sealed class DomainValidationException(IReadOnlyList<ValidationError> err
 {
     public IReadOnlyList<ValidationError> Errors { get; } = errors;
 }
+
+/// <summary>A valid request that the rules do not allow in the current state (e.g. changing a table in force).</summary>
+public sealed class DomainRuleException(string message) : Exception(message);

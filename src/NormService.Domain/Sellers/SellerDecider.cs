@@ -158,6 +158,3 @@ public static class SellerDecider
         }
     }
 }
-
-/// <summary>A valid command that the rules do not allow in the seller's current state.</summary>
-public sealed class DomainRuleException(string message) : Exception(message);
