@@ -17,28 +17,16 @@ for arg in "$@"; do
   esac
 done
 
-SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
-REPO_DIR="$(cd -- "$SCRIPT_DIR/.." && pwd -P)"
-INFRA_DIR="${NORMSERVICE_INFRA_DIR:-$REPO_DIR/.infra}"
-RMQ_PORT="${NORMSERVICE_RABBITMQ_PORT:-55672}"
-RMQ_DIST_PORT="${NORMSERVICE_RABBITMQ_DIST_PORT:-55674}"
-RMQ_EPMD_PORT="${NORMSERVICE_RABBITMQ_EPMD_PORT:-55675}"
-TIMEOUT="${NORMSERVICE_INFRA_TIMEOUT:-90}"
-RMQ_NODE=normservice@localhost
-PG_BIN=/usr/lib/postgresql/15/bin
-RMQ_SBIN=/usr/lib/rabbitmq/bin
+# same ports, folders, RMQ_NODE, RMQ_ENV, rmq_ctl, rmq_node_pid as infra-up.sh
+# shellcheck source-path=SCRIPTDIR source=infra-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/infra-common.sh"
 
 if [[ ! -d "$INFRA_DIR" ]]; then
   log "no data folder at $INFRA_DIR; nothing to stop"
   exit 0
 fi
 INFRA_DIR="$(cd -- "$INFRA_DIR" && pwd -P)"
-
-# pid alive and its command line mentions $2
-pid_alive_with() {
-  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -F -- "$2" >/dev/null
-}
+infra_set_paths
 
 # wait up to $2 seconds for pid $1 to exit
 wait_gone() {
@@ -50,7 +38,6 @@ wait_gone() {
 }
 
 # ------------------------------------------------------------- PostgreSQL
-PGDATA_DIR="$INFRA_DIR/postgres/data"
 stop_postgres() {
   if [[ ! -f "$PGDATA_DIR/postmaster.pid" ]]; then
     log "PostgreSQL: not running"
@@ -76,58 +63,16 @@ stop_postgres() {
 }
 
 # --------------------------------------------------------------- RabbitMQ
-RMQ_BASE="$INFRA_DIR/rabbitmq"
-RMQ_HOME="$RMQ_BASE/home"
-RMQ_PID_FILE="$RMQ_BASE/rabbitmq.pid"
-# Must match infra-up.sh: same node name, same HOME (=> same Erlang cookie),
-# same private epmd port.
-RMQ_ENV=(
-  -u RABBITMQ_ERLANG_COOKIE
-  HOME="$RMQ_HOME"
-  LC_ALL=C.UTF-8 LANG=C.UTF-8
-  RABBITMQ_NODENAME="$RMQ_NODE"
-  RABBITMQ_USE_LONGNAME=false
-  RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
-  RABBITMQ_NODE_PORT="$RMQ_PORT"
-  RABBITMQ_DIST_PORT="$RMQ_DIST_PORT"
-  ERL_EPMD_PORT="$RMQ_EPMD_PORT"
-  ERL_EPMD_ADDRESS=127.0.0.1
-  RABBITMQ_CONF_ENV_FILE="$RMQ_BASE/rabbitmq-env.conf"
-  RABBITMQ_CONFIG_FILE="$RMQ_BASE/rabbitmq.conf"
-  RABBITMQ_ADVANCED_CONFIG_FILE="$RMQ_BASE/advanced.config"
-  RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_BASE/enabled_plugins"
-  RABBITMQ_MNESIA_BASE="$RMQ_BASE/mnesia"
-  RABBITMQ_LOG_BASE="$RMQ_BASE/log"
-  RABBITMQ_PID_FILE="$RMQ_PID_FILE"
-  "RABBITMQ_CTL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}"
-)
-
-# pid of our Erlang VM: from the pid file, else by scanning /proc for a beam
-# whose command line carries "-home $RMQ_HOME" (set by HOME=$RMQ_HOME)
-rmq_vm_pid() {
-  local pid="" f
-  if [[ -s "$RMQ_PID_FILE" ]]; then pid="$(tr -dc '0-9' <"$RMQ_PID_FILE")"; fi
-  if pid_alive_with "$pid" "-home $RMQ_HOME "; then printf '%s\n' "$pid"; return 0; fi
-  for f in /proc/[0-9]*/cmdline; do
-    pid="${f#/proc/}"; pid="${pid%/cmdline}"
-    if pid_alive_with "$pid" "-home $RMQ_HOME " && pid_alive_with "$pid" beam; then
-      printf '%s\n' "$pid"; return 0
-    fi
-  done
-  return 1
-}
-
 stop_rabbitmq() {
   local pid
-  if ! pid="$(rmq_vm_pid)"; then
+  if ! pid="$(rmq_node_pid)"; then
     log "RabbitMQ: not running"
   else
     if [[ -x "$RMQ_SBIN/rabbitmqctl" && -d "$RMQ_HOME" ]]; then
       log "RabbitMQ: rabbitmqctl -n $RMQ_NODE stop (VM pid $pid)"
       printf '%s\n' "$pid" >"$RMQ_PID_FILE"
       # with the pid file argument, rabbitmqctl waits for the VM to exit
-      (cd "$RMQ_HOME" && timeout $((TIMEOUT + 30)) env "${RMQ_ENV[@]}" \
-        "$RMQ_SBIN/rabbitmqctl" -n "$RMQ_NODE" -q stop "$RMQ_PID_FILE") </dev/null >&2 ||
+      rmq_ctl $((TIMEOUT + 30)) stop "$RMQ_PID_FILE" >&2 ||
         log "warning: rabbitmqctl stop failed"
     fi
     if pid_alive_with "$pid" "-home $RMQ_HOME "; then

@@ -27,8 +27,11 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<NormTableCatalog>();
         services.AddSingleton<SellerCommandHandler>();
+        services.AddSingleton<NormTableStore>();
         services.AddHostedService<NormTableSeeder>();
-        services.AddHostedService<SettlementTimer>();
+        services.AddSingleton<SettlementTimer>();
+        services.AddHostedService(sp => sp.GetRequiredService<SettlementTimer>());
+        services.AddOptions<Api.ApiOptions>().Bind(configuration.GetSection(Api.ApiOptions.Section));
 
         // Registered before Marten on purpose: hosted services stop in reverse order, so the async daemon
         // (whose subscription publishes outcomes through the bus) stops before the bus does. What it has
@@ -57,6 +60,8 @@ public static class ServiceRegistration
 
                 marten.Schema.For<SellerState>().Identity(s => s.SellerId);
                 marten.Projections.Add(new SellerProjection(), ProjectionLifecycle.Inline);
+                marten.Projections.Add(new ClosedPhaseProjection(), ProjectionLifecycle.Inline);
+                marten.Projections.Add(new NormTableProjection(), ProjectionLifecycle.Inline);
                 marten.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
                 marten.Schema.For<SettlementDue>().Index(d => d.DueAt);
                 // Registered up front so the whole schema exists before the first message, instead of
@@ -64,6 +69,7 @@ public static class ServiceRegistration
                 marten.Schema.For<OrderIndexEntry>();
                 marten.Schema.For<QueryIndexEntry>();
                 marten.Schema.For<StoredNormTable>();
+                marten.Schema.For<ClosedPhase>().Index(p => p.SellerId);
             })
             .ApplyAllDatabaseChangesOnStartup()
             .UseLightweightSessions()

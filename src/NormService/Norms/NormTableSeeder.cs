@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Marten;
 using Microsoft.Extensions.Options;
 using NormService.Domain.Norms;
 using NormService.Infrastructure;
@@ -10,8 +9,8 @@ namespace NormService.Norms;
 /// At start-up, stores the norm tables of the seed folder (<c>yyyy-MM.json</c>: <c>{ "toys": 0.04, ..., "default": 0.05 }</c>)
 /// for every month that has no table yet. Published tables are never overwritten by a seed.
 /// </summary>
-public sealed partial class NormTableSeeder(IDocumentStore store, IOptions<NormServiceOptions> options, IHostEnvironment environment,
-    TimeProvider time, ILogger<NormTableSeeder> logger) : IHostedService
+public sealed partial class NormTableSeeder(NormTableStore tables, IOptions<NormServiceOptions> options, IHostEnvironment environment,
+    ILogger<NormTableSeeder> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,18 +23,15 @@ public sealed partial class NormTableSeeder(IDocumentStore store, IOptions<NormS
             return;
         }
 
-        await using var session = store.LightweightSession();
         foreach (var file in Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal))
         {
             var month = NormMonth.Parse(Path.GetFileNameWithoutExtension(file));
+            if (await tables.FindAsync(month, cancellationToken) is not null) continue; // published tables win over seeds
             var norms = JsonSerializer.Deserialize<Dictionary<string, decimal>>(await File.ReadAllTextAsync(file, cancellationToken))
                 ?? throw new InvalidDataException($"{file} holds no norm table.");
-            var table = NormTable.Create(month, norms); // validates, with every problem named
-            if (await session.LoadAsync<StoredNormTable>(month.ToString(), cancellationToken) is not null) continue;
-            session.Insert(new StoredNormTable(month.ToString(), table.Revision, table.Norms.ToDictionary(), time.GetUtcNow()));
-            LogSeeded(month.ToString(), table.Norms.Count, environment.EnvironmentName);
+            var published = await tables.PublishAsync(month, norms, cancellationToken); // validates, naming every problem
+            LogSeeded(month.ToString(), published!.Norms.Count, environment.EnvironmentName);
         }
-        await session.SaveChangesAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

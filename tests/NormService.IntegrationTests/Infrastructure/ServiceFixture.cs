@@ -40,6 +40,9 @@ public class ServiceFixture : IAsyncLifetime
 
     public Uri RabbitMqUri => Endpoints.RabbitMqFor(Name);
 
+    /// <summary>The API key the test hosts are configured with.</summary>
+    public const string ApiKey = "test-key-0123456789";
+
     /// <summary>Settings on top of the test defaults (e.g. a shorter settlement period).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
@@ -70,6 +73,7 @@ public class ServiceFixture : IAsyncLifetime
             ["NormService:SettlementPollInterval"] = "00:00:00.200",
             ["NormService:NormTableCacheDuration"] = "00:00:00",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["NormService:Api:Key"] = ApiKey,
         };
         if (Environment.GetEnvironmentVariable("NORMSERVICE_TEST_LOG_DIR") is { Length: > 0 } logDirectory)
         {
@@ -152,15 +156,9 @@ public class ServiceFixture : IAsyncLifetime
             if (messageId is { } id) context.MessageId = id;
         });
 
-    /// <summary>Stores a norm table the way publishing one does, and makes the service see it at once.</summary>
-    public async Task PublishNormTableAsync(string month, params (string Group, decimal Norm)[] norms)
-    {
-        var table = NormTable.Create(NormMonth.Parse(month), norms.Select(n => KeyValuePair.Create(n.Group, n.Norm)));
-        await using var session = Services.GetRequiredService<IDocumentStore>().LightweightSession();
-        session.Store(new StoredNormTable(month, table.Revision, table.Norms.ToDictionary(), DateTimeOffset.UtcNow));
-        await session.SaveChangesAsync();
-        Services.GetRequiredService<NormTableCatalog>().Invalidate();
-    }
+    /// <summary>Publishes a norm table through the service's own publishing path.</summary>
+    public async Task PublishNormTableAsync(string month, params (string Group, decimal Norm)[] norms) =>
+        await Services.GetRequiredService<NormTableStore>().PublishAsync(NormMonth.Parse(month), norms.Select(n => KeyValuePair.Create(n.Group, n.Norm)), CancellationToken.None);
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
