@@ -1,13 +1,23 @@
+using System.Text.Json;
+using JasperFx;
+using Marten;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NormService.Infrastructure;
 using NormService.Norms;
 using NormService.Performance;
 using Serilog;
+using Serilog.Formatting.Compact;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddSerilog((services, logger) => logger
-    .ReadFrom.Configuration(builder.Configuration)
-    .ReadFrom.Services(services)
-    .Enrich.FromLogContext());
+builder.Services.AddSerilog((services, logger) =>
+{
+    logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
+    // People read Development logs; machines read the others.
+    if (builder.Environment.IsDevelopment())
+        logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}");
+    else logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+});
 builder.Services.AddNormService(builder.Configuration, builder.Environment);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
@@ -18,20 +28,46 @@ builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document,
 }));
 
 var app = builder.Build();
+
+if (args is ["db-apply", ..])
+{
+    // The explicit schema step for Production (AutoCreate.None there): apply, report, exit.
+    await app.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate);
+    await Console.Out.WriteLineAsync($"Marten schema '{app.Services.GetRequiredService<IDocumentStore>().Options.DatabaseSchemaName}' applied.");
+    return 0;
+}
+
 // Every error, including a body that cannot be read, is an RFC 9457 problem details response.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSerilogRequestLogging();
 app.MapOpenApi();
 app.UseSwaggerUI(ui =>
 {
     ui.SwaggerEndpoint("/openapi/v1.json", "NormService");
     ui.RoutePrefix = "docs";
 });
-app.MapGet("/health/live", () => Results.Ok(new { status = "live" })).ExcludeFromDescription();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }); // the process answers
+app.MapHealthChecks("/health/ready", new HealthCheckOptions
+{
+    Predicate = check => check.Tags.Contains("ready"), // PostgreSQL, the bus (MassTransit's own check), outcome forwarding
+    ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status200OK, [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
+    ResponseWriter = (context, report) =>
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+        }));
+    },
+});
+app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapNormTables();
 app.MapNormCalculator();
 app.MapSellerPerformance();
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to the integration tests' host factory.</summary>
 public partial class Program;

@@ -6,6 +6,10 @@ using Marten;
 using MassTransit;
 using NormService.Domain.Sellers;
 using NormService.Messaging;
+using NormService.Observability;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using NormService.Norms;
 using NormService.Orders;
 using NormService.Phases;
@@ -25,6 +29,22 @@ public static class ServiceRegistration
         var options = configuration.GetSection(NormServiceOptions.Section).Get<NormServiceOptions>() ?? new NormServiceOptions();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<NormServiceMetrics>();
+        services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
+            .AddCheck<OutcomeForwardingHealthCheck>("outcome-forwarding", tags: ["ready"]);
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("normservice"))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(NormServiceMetrics.ActivitySource.Name, "MassTransit", "Npgsql").AddAspNetCoreInstrumentation();
+                if (configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 }) tracing.AddOtlpExporter();
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(NormServiceMetrics.MeterName, "MassTransit", "Npgsql").AddAspNetCoreInstrumentation().AddPrometheusExporter();
+                if (configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 }) metrics.AddOtlpExporter();
+            });
         services.AddSingleton<NormTableCatalog>();
         services.AddSingleton<SellerCommandHandler>();
         services.AddSingleton<NormTableStore>();
@@ -44,10 +64,11 @@ public static class ServiceRegistration
             {
                 cfg.Host(new Uri(Required(configuration, "RabbitMq")));
                 MessageTopology.Configure(cfg);
+                cfg.UseConsumeFilter(typeof(MessageContextFilter<>), context);
                 cfg.ConfigureEndpoints(context);
             });
         });
-        services.AddMarten(marten =>
+        var martenServices = services.AddMarten(marten =>
             {
                 marten.Connection(Required(configuration, "Postgres"));
                 marten.DatabaseSchemaName = options.Schema;
@@ -55,6 +76,7 @@ public static class ServiceRegistration
                 marten.Events.StreamIdentity = StreamIdentity.AsString;
                 marten.Events.MetadataConfig.CorrelationIdEnabled = true;
                 marten.Events.MetadataConfig.CausationIdEnabled = true;
+                marten.Events.MetadataConfig.HeadersEnabled = true; // carries the trace context to the outcome forwarder
                 // Production applies the schema as an explicit step; elsewhere Marten creates what is missing.
                 marten.AutoCreateSchemaObjects = environment.IsProduction() ? AutoCreate.None : AutoCreate.CreateOrUpdate;
 
@@ -71,7 +93,6 @@ public static class ServiceRegistration
                 marten.Schema.For<StoredNormTable>();
                 marten.Schema.For<ClosedPhase>().Index(p => p.SellerId);
             })
-            .ApplyAllDatabaseChangesOnStartup()
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
             .AddSubscriptionWithServices<OutcomeForwarder>(ServiceLifetime.Singleton, o =>
@@ -82,6 +103,8 @@ public static class ServiceRegistration
                 o.IncludeType<GroeiStartCompleted>();
                 o.IncludeType<GroeiStartProgressReported>();
             });
+        // Production applies the schema as an explicit step (`NormService db-apply`, the migration Job).
+        if (!environment.IsProduction()) martenServices.ApplyAllDatabaseChangesOnStartup();
 
         return services;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Marten;
 using Marten.Exceptions;
 using Microsoft.Extensions.Options;
@@ -6,6 +7,7 @@ using NormService.Domain;
 using NormService.Domain.Sellers;
 using NormService.Infrastructure;
 using NormService.Norms;
+using NormService.Observability;
 
 namespace NormService.Sellers;
 
@@ -16,7 +18,7 @@ namespace NormService.Sellers;
 /// </summary>
 public sealed partial class SellerCommandHandler(
     IDocumentStore store, NormTableCatalog normTables, IOptions<NormServiceOptions> options, TimeProvider time,
-    ILogger<SellerCommandHandler> logger)
+    NormServiceMetrics metrics, ILogger<SellerCommandHandler> logger)
 {
     private const int MaxAttempts = 20;
     private readonly NormPolicy policy = options.Value.GroeiStart.ToPolicy();
@@ -25,6 +27,7 @@ public sealed partial class SellerCommandHandler(
         ExecuteAsync(command.SellerId, async (session, state, context) =>
         {
             var known = await session.LoadAsync<OrderIndexEntry>(OrderIndexEntry.KeyOf(command.SellerId, command.OrderId), cancellationToken);
+            if (known is not null) metrics.DuplicateDropped(nameof(Contracts.OrderPlaced));
             return SellerDecider.Decide(state, command, new OrderPrecedent(known is not null), context);
         }, cancellationToken);
 
@@ -35,6 +38,7 @@ public sealed partial class SellerCommandHandler(
             var order = command.OrderId is null
                 ? null
                 : await session.LoadAsync<OrderIndexEntry>(OrderIndexEntry.KeyOf(command.SellerId, command.OrderId), cancellationToken);
+            if (seen is not null) metrics.DuplicateDropped(nameof(Contracts.CustomerQueryRaised));
             return SellerDecider.Decide(state, command, new QueryPrecedent(seen is not null, order is not null, order?.Phase), context);
         }, cancellationToken);
 
@@ -60,11 +64,15 @@ public sealed partial class SellerCommandHandler(
                 var events = await decide(session, state, context);
                 if (events.IsEmpty) return events;
 
+                // The trace context travels with the events, so the forwarded outcome joins this trace.
+                if (Activity.Current?.Id is { } traceParent) session.SetHeader("traceparent", traceParent);
+
                 stream.AppendMany(events);
                 RecordInLedger(session, events);
                 ScheduleSettlement(session, state, events.Aggregate(state, (s, e) => s.Evolve(e)));
                 await session.SaveChangesAsync(cancellationToken);
                 LogDecided(sellerId, events.Length, string.Join(", ", events.Select(e => e.GetType().Name)));
+                foreach (var verdict in events.OfType<IOutcomeEvent>().Where(e => e is NormExceeded or GroeiStartCompleted)) metrics.PhaseClosed(verdict.GetType().Name);
                 return events;
             }
             catch (Exception ex) when (IsWriteConflict(ex) && attempt < MaxAttempts)
