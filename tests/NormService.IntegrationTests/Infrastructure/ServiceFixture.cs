@@ -46,6 +46,11 @@ public class ServiceFixture : IAsyncLifetime
     /// <summary>Settings on top of the test defaults (e.g. a shorter settlement period).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Extra services for the test hosts (e.g. a log sink).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>Whether the host starts with the fixture; a test class that starts and stops hosts itself says no.</summary>
     protected virtual bool StartHost => true;
 
@@ -92,6 +97,7 @@ public class ServiceFixture : IAsyncLifetime
             web.ConfigureServices(services =>
             {
                 if (FakeTime is not null) services.Replace(ServiceDescriptor.Singleton<TimeProvider>(FakeTime));
+                ConfigureServices(services);
             });
         });
         _ = host.Server; // builds and starts the host
