@@ -24,7 +24,8 @@ public static class NormTableEndpoints
         group.MapGet("/", async (NormTableStore tables, CancellationToken ct) =>
                 TypedResults.Ok((await tables.AllAsync(ct)).Select(NormTableResponse.From).ToList()))
             .RequireApiKeyForReadsWhenConfigured()
-            .WithSummary("Every published norm table, newest revision per month.");
+            .WithSummary("Every published norm table, newest revision per month.")
+            .WithDescription("Example: `GET /api/norms` → `[{ \"month\": \"2026-12\", \"revision\": 1, \"version\": \"2026-12.r1\", \"norms\": { \"default\": 0.05, \"toys\": 0.04 }, \"publishedAt\": \"2026-11-20T09:00:00Z\" }]`.");
 
         group.MapGet("/{month}", async (string month, NormTableStore tables, CancellationToken ct) =>
                 !NormMonth.TryParse(month, out var m) ? Problems.Validation([new("month", $"'{month}' is not a month in the form yyyy-MM.")])
@@ -32,6 +33,7 @@ public static class NormTableEndpoints
                 : Problems.NotFound($"No norm table has been published for {month}."))
             .RequireApiKeyForReadsWhenConfigured()
             .WithSummary("One month's norm table.")
+            .WithDescription("Example: `GET /api/norms/2026-12` → `{ \"month\": \"2026-12\", \"version\": \"2026-12.r1\", \"norms\": { \"default\": 0.05, \"electronics\": 0.08, \"toys\": 0.04 } }`; 404 when none was published.")
             .Produces<NormTableResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPut("/{month}", PublishAsync)

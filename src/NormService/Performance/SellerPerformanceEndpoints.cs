@@ -30,16 +30,19 @@ public static class SellerPerformanceEndpoints
         group.MapGet("/performance", GetPerformanceAsync)
             .RequireApiKeyForReadsWhenConfigured()
             .WithSummary("GroeiStart status, the phases in progress (with the verdict if they closed now) and every closed phase's calculation.")
+            .WithDescription("Example: `GET /api/sellers/shop-1/performance` → `{ \"status\": \"InGroeiStart\", \"phasesInProgress\": [{ \"phase\": 2, \"state\": \"Open\", \"orders\": 40, \"queries\": 1, \"norm\": { \"personalNorm\": 0.053, \"allowedQueries\": 3 }, \"queriesStillAllowed\": 2, \"projectedVerdict\": \"WithinNorm\" }], \"closedPhases\": [{ \"phase\": 1, \"orders\": 100, \"queries\": 6, \"exceeded\": true }] }`.")
             .Produces<PerformanceResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/phases/{phase:int}", GetPhaseAsync)
             .RequireApiKeyForReadsWhenConfigured()
             .WithSummary("One phase: its calculation when closed, its progress otherwise.")
+            .WithDescription("Example: `GET /api/sellers/shop-1/phases/1` → the phase's whole calculation: N, Q, items and norm per group, uncapped and capped P, A, the table version and the times.")
             .Produces<PhaseCalculation>().Produces<PhaseInProgress>().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/registration", RegisterAsync)
             .RequireApiKeyForWrites()
             .WithSummary("Register an established seller, so that it does not enter GroeiStart with its next order.")
+            .WithDescription("Example: `POST /api/sellers/shop-2/registration` with `X-Api-Key` → 204; 409 when the seller already has orders.")
             .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
