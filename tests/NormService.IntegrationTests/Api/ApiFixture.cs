@@ -1,4 +1,7 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using NormService.Domain.Norms;
@@ -39,6 +42,14 @@ public class ApiFixture : ServiceFixture
     }
 
     public Task<int> RunSettlementTimerAsync() => Services.GetRequiredService<SettlementTimer>().CloseDuePhasesAsync(CancellationToken.None);
+
+    /// <summary>The seller's performance page, asserting it answers 200.</summary>
+    public async Task<JsonElement> PerformanceAsync(string sellerId)
+    {
+        var response = await Client().GetAsync($"/api/sellers/{sellerId}/performance");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
 
     public static StringContent Json(string json) => new(json, new MediaTypeHeaderValue("application/json"));
 

@@ -8,13 +8,6 @@ namespace NormService.IntegrationTests.Api;
 /// <summary>The performance page, phases and registration.</summary>
 public class SellerApiTests(ApiFixture service) : IClassFixture<ApiFixture>
 {
-    private async Task<JsonElement> Performance(string sellerId)
-    {
-        var response = await service.Client().GetAsync($"/api/sellers/{sellerId}/performance");
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
     [Fact]
     public async Task The_current_phase_shows_P_A_the_rate_the_queries_still_allowed_and_the_verdict_if_it_closed_now()
     {
@@ -23,7 +16,7 @@ public class SellerApiTests(ApiFixture service) : IClassFixture<ApiFixture>
         await service.PlaceOrdersAsync(sellerId, 50, "toys");
         await service.RaiseQueriesAsync(sellerId, 4);
 
-        var phase = (await Performance(sellerId)).GetProperty("phasesInProgress")[0];
+        var phase = (await service.PerformanceAsync(sellerId)).GetProperty("phasesInProgress")[0];
         // 50 toys: P = 4%, P × N = 2, A = max(3, 2) = 3, Q = 4: exceeded if it closed now
         Assert.Equal((0.04m, 3m), (phase.GetProperty("norm").GetProperty("personalNorm").GetDecimal(), phase.GetProperty("norm").GetProperty("allowedQueries").GetDecimal()));
         Assert.Equal((0.08m, 0m, "NormExceeded"), (phase.GetProperty("queryRate").GetDecimal(), phase.GetProperty("queriesStillAllowed").GetDecimal(), phase.GetProperty("projectedVerdict").GetString()));
@@ -42,7 +35,7 @@ public class SellerApiTests(ApiFixture service) : IClassFixture<ApiFixture>
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         await service.PlaceOrdersAsync(sellerId, 3);
 
-        var page = await Performance(sellerId);
+        var page = await service.PerformanceAsync(sellerId);
         Assert.Equal(("Established", false, 0), (page.GetProperty("status").GetString(), page.GetProperty("inGroeiStart").GetBoolean(),
             page.GetProperty("phasesInProgress").GetArrayLength()));
     }
@@ -92,13 +85,6 @@ public class SellerApiTests(ApiFixture service) : IClassFixture<ApiFixture>
 /// <summary>A class of its own: its fixture has no norm table until the test publishes one, and its clock moves.</summary>
 public class WaitingForNormTableTests(ApiFixture service) : IClassFixture<ApiFixture>
 {
-    private async Task<JsonElement> Performance(string sellerId)
-    {
-        var response = await service.Client().GetAsync($"/api/sellers/{sellerId}/performance");
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
     // One test, because the fixture's clock and its norm tables are shared: the steps depend on each other.
     [Fact]
     public async Task A_phase_waiting_for_a_norm_table_closes_once_one_is_published_and_the_page_shows_every_step()
@@ -108,7 +94,7 @@ public class WaitingForNormTableTests(ApiFixture service) : IClassFixture<ApiFix
         await service.RaiseQueriesAsync(sellerId, 2);
 
         // In progress, no table in force yet: counts without a norm.
-        var page = await Performance(sellerId);
+        var page = await service.PerformanceAsync(sellerId);
         var phase = page.GetProperty("phasesInProgress")[0];
         Assert.Equal(("InGroeiStart", "Open", 60, 2), (page.GetProperty("status").GetString(), phase.GetProperty("state").GetString(),
             phase.GetProperty("orders").GetInt32(), phase.GetProperty("queries").GetInt32()));
@@ -117,13 +103,13 @@ public class WaitingForNormTableTests(ApiFixture service) : IClassFixture<ApiFix
         await service.PlaceOrdersAsync(sellerId, 40, "electronics", firstNumber: 61);
         service.FakeTime!.Advance(TimeSpan.FromDays(8));
         Assert.Equal(0, await service.RunSettlementTimerAsync()); // due, but no table in force: it waits
-        Assert.Equal("Settling", (await Performance(sellerId)).GetProperty("phasesInProgress")[0].GetProperty("state").GetString());
+        Assert.Equal("Settling", (await service.PerformanceAsync(sellerId)).GetProperty("phasesInProgress")[0].GetProperty("state").GetString());
 
         // Publishing the table wakes the waiting phase.
         var put = await service.Client(withKey: true).PutAsync($"/api/norms/{service.CurrentMonth}", ApiFixture.Json("""{"toys":0.04,"electronics":0.08,"default":0.05}"""));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 
-        page = await Performance(sellerId);
+        page = await service.PerformanceAsync(sellerId);
         Assert.Equal("GroeiStartCompleted", page.GetProperty("status").GetString());
         var closed = Assert.Single(page.GetProperty("closedPhases").EnumerateArray());
         // P = (60 × 4% + 40 × 8%) / 100 = 5.6%, A = 5.6, Q = 2
