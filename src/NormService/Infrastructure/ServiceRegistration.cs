@@ -68,8 +68,11 @@ public static class ServiceRegistration
                 cfg.ConfigureEndpoints(context);
             });
         });
-        var martenServices = services.AddMarten(marten =>
+        services.AddSingleton<MartenCommandLogger>();
+        var martenServices = services.AddMarten(provider =>
             {
+                var marten = new StoreOptions();
+                marten.Logger(provider.GetRequiredService<MartenCommandLogger>());
                 marten.Connection(Required(configuration, "Postgres"));
                 marten.DatabaseSchemaName = options.Schema;
                 marten.UseSystemTextJsonForSerialization(EnumStorage.AsString);
@@ -92,6 +95,7 @@ public static class ServiceRegistration
                 marten.Schema.For<QueryIndexEntry>();
                 marten.Schema.For<StoredNormTable>();
                 marten.Schema.For<ClosedPhase>().Index(p => p.SellerId);
+                return marten;
             })
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)

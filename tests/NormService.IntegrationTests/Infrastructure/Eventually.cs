@@ -3,7 +3,8 @@ namespace NormService.IntegrationTests.Infrastructure;
 /// <summary>Polls for an asynchronous outcome with a deadline, so tests wait no longer than needed.</summary>
 public static class Eventually
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    // Generous: test classes run in parallel on a 2-core machine, next to PostgreSQL and RabbitMQ.
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan? timeout = null, string? what = null) where T : class
     {
