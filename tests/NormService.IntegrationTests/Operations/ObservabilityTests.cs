@@ -34,6 +34,15 @@ public sealed class ObservedServiceFixture : ServiceFixture
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<ILogEventSink>(Logs);
 }
 
+/// <summary>
+/// Runs alone, after the parallel classes: every host in this process names its meter "NormService", and
+/// OpenTelemetry keeps the first instrument of a name it sees, so another class's host must not be alive
+/// when this host's metrics are read. (One host per process, as in production, has no such question.)
+/// </summary>
+[CollectionDefinition(nameof(ObservabilityTests), DisableParallelization = true)]
+public sealed class ObservabilityRunsAlone;
+
+[Collection(nameof(ObservabilityTests))]
 public class ObservabilityTests(ObservedServiceFixture service) : IClassFixture<ObservedServiceFixture>
 {
     [Fact]
