@@ -33,7 +33,7 @@ public abstract class SellerEndpointDefinition<TConsumer, TMessage> : ConsumerDe
         endpointConfigurator.UseMessageRetry(r =>
         {
             r.Ignore<InvalidMessageException>();
-            r.Ignore<System.Text.Json.JsonException>();
+            r.Ignore<System.Text.Json.JsonException>(); // a body whose fields have the wrong types: no retry can fix it
             r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
         });
         consumerConfigurator.Message<TMessage>(m =>
