@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs NormService with its infrastructure: starts PostgreSQL and RabbitMQ (scripts/infra-up.sh), then the
-# service in Development. Unless --no-demo is given, it also publishes a demo seller's 100 orders and 6
-# queries as plain JSON (scripts/publish-demo.sh) once the service is up, with a 15-second settlement
-# period, so the logs show messages being consumed and the verdicts being published within a minute.
+# service in Development. Unless --no-demo is given, once the service is up the simulator publishes ten
+# realistic sellers (three built to exceed their norm), with a 15-second settlement period, so within a
+# minute the logs show messages consumed, verdicts published, and the simulator's check of each verdict.
 # Stop with Ctrl+C; stop the infrastructure with scripts/infra-down.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,6 +18,6 @@ if (( demo )); then
   export NormService__SettlementPollInterval="${NormService__SettlementPollInterval:-00:00:02}"
   # Publishes once the service answers; the service's log shows what it consumes and publishes.
   ( until curl -fsS "${ASPNETCORE_URLS%%;*}/health/live" >/dev/null 2>&1; do sleep 1; done
-    scripts/publish-demo.sh >&2 ) &
+    dotnet run --project src/NormService.Simulator -- --sellers 10 --exceed-share 0.3 --wait 45 >&2 ) &
 fi
 exec dotnet run --project src/NormService --no-launch-profile
