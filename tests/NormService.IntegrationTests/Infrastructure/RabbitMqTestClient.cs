@@ -72,10 +72,14 @@ public sealed class RabbitMqTestClient : IAsyncDisposable
     }
 
     /// <summary>Publishes a bare JSON body, as a publisher that is not MassTransit does.</summary>
-    public async Task PublishJsonAsync(string exchange, string json, string contentType = "application/json")
+    public Task PublishJsonAsync(string exchange, string json, string contentType = "application/json") =>
+        PublishBytesAsync(exchange, Encoding.UTF8.GetBytes(json), contentType);
+
+    /// <summary>Publishes raw bytes (which need not be valid UTF-8).</summary>
+    public async Task PublishBytesAsync(string exchange, byte[] body, string contentType = "application/json")
     {
         var properties = new BasicProperties { ContentType = contentType, Persistent = true, MessageId = Guid.NewGuid().ToString() };
-        await channel.BasicPublishAsync(exchange, "", mandatory: false, properties, Encoding.UTF8.GetBytes(json));
+        await channel.BasicPublishAsync(exchange, "", mandatory: false, properties, body);
     }
 
     /// <summary>Waits for a message in a queue (e.g. an <c>_error</c> queue, which exists only after a first fault) and takes it.</summary>

@@ -1,3 +1,4 @@
+using System.Text;
 using NormService.Domain.Sellers;
 using NormService.IntegrationTests.Infrastructure;
 using NormService.Messaging;
@@ -68,6 +69,28 @@ public class InboundMessageTests(ServiceFixture service) : IClassFixture<Service
         Assert.Equal(badBody, errorBody); // the original body, untouched, for a person to inspect or replay
         Assert.True(headers.TryGetValue("MT-Fault-Message", out var reason), $"no reason header on the message with {kind}");
         Assert.Contains(reasonMentions, reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(["after", "before"], (await service.EventsAsync(sellerId)).OfType<OrderRecorded>().Select(o => o.OrderId).Order());
+    }
+
+    public static TheoryData<string> HostileBodies => new() { "invalid UTF-8", "a 10 MB orderId" };
+
+    [Theory]
+    [MemberData(nameof(HostileBodies))]
+    public async Task A_hostile_body_goes_to_the_error_queue_and_the_valid_orders_around_it_are_processed(string kind)
+    {
+        var sellerId = ServiceFixture.NewSellerId();
+        // 0xC3 0x28 is not UTF-8: a broken encoder upstream.
+        var body = kind == "invalid UTF-8"
+            ? [.. Encoding.UTF8.GetBytes(OrderJson(sellerId, "o-BROKEN")).SelectMany(b => b == (byte)'B' ? new byte[] { 0xC3, 0x28 } : [b])]
+            : Encoding.UTF8.GetBytes(OrderJson(sellerId, new string('x', 10 * 1024 * 1024)));
+
+        await publisher.PublishJsonAsync(MessageTopology.OrderPlacedExchange, OrderJson(sellerId, "before"));
+        await publisher.PublishBytesAsync(MessageTopology.OrderPlacedExchange, body);
+        await publisher.PublishJsonAsync(MessageTopology.OrderPlacedExchange, OrderJson(sellerId, "after"));
+
+        await Eventually.UntilAsync(async () => (await service.EventsAsync(sellerId)).Count == 2, what: $"the valid orders around a body with {kind}");
+        var (_, headers) = await publisher.TakeAsync(OrderErrors);
+        Assert.False(string.IsNullOrEmpty(headers.GetValueOrDefault("MT-Fault-Message")), $"no reason for the body with {kind}");
         Assert.Equal(["after", "before"], (await service.EventsAsync(sellerId)).OfType<OrderRecorded>().Select(o => o.OrderId).Order());
     }
 
