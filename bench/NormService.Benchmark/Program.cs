@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using NormService.Benchmark;
+
+// Usage: NormService.Benchmark [--events N] [--sellers S] [--naive-cap N] [--scaling 10000x100,100000x10000,...]
+// Needs ConnectionStrings__Postgres, ConnectionStrings__RabbitMq and RabbitMq__ManagementUri (bench/run.sh sets them).
+var options = BenchOptions.Parse(args);
+var infra = Infrastructure.FromEnvironment();
+Console.WriteLine($"NormService benchmark: {options.Events:N0} order events across {options.Sellers:N0} sellers, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+
+var messages = Traffic.Generate(options.Events, options.Sellers);
+var transport = await Modes.TransportCeilingAsync(infra, messages);
+Report("1 transport ceiling (publish + no-op consumer)", transport);
+var storage = await Modes.StorageCeilingAsync(infra, messages);
+Report("2 storage ceiling (same events straight to Marten)", storage);
+var naive = await Modes.NaiveBaselineAsync(infra, messages.Take(options.NaiveCap).ToList());
+Report($"3 naive baseline (1 message, 1 session, 1 commit; first {Math.Min(options.NaiveCap, messages.Count):N0})", naive);
+var endToEnd = await Modes.EndToEndAsync(infra, messages);
+Report("4 NormService end to end", endToEnd);
+
+Console.WriteLine();
+Console.WriteLine($"ratio 4/1 (of transport ceiling): {endToEnd.EventsPerSecond / transport.EventsPerSecond:P0}   target >= 50%");
+Console.WriteLine($"ratio 4/2 (of storage ceiling):   {endToEnd.EventsPerSecond / storage.EventsPerSecond:P0}");
+Console.WriteLine($"ratio 4/3 (over naive baseline):  {endToEnd.EventsPerSecond / naive.EventsPerSecond:0.0}x   target >= 10x");
+Console.WriteLine(endToEnd.Latencies.Count > 0
+    ? $"verdict latency (100th order published -> outcome received, settlement 0): p50 {Percentile(endToEnd.Latencies, 0.50):0} ms, p99 {Percentile(endToEnd.Latencies, 0.99):0} ms over {endToEnd.Latencies.Count:N0} sellers   target p99 < 250 ms"
+    : "verdict latency: n/a (fewer than 100 orders per seller)");
+Console.WriteLine($"peak RSS of this process (all modes, service in-process): {Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024:N0} MiB");
+
+if (options.Scaling.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("scaling (end to end, a fresh schema and vhost per row)");
+    Console.WriteLine($"{"events",10} {"sellers",8} {"events/s",10} {"us/event",9} {"RSS MiB",8}");
+    foreach (var (events, sellers) in options.Scaling)
+    {
+        var run = await Modes.EndToEndAsync(infra, Traffic.Generate(events, sellers));
+        Console.WriteLine($"{events,10:N0} {sellers,8:N0} {run.EventsPerSecond,10:N0} {1_000_000 / run.EventsPerSecond,9:0.0} {run.WorkingSetMiB,8:N0}");
+    }
+}
+
+// The closing line CI greps for: every mode counted exactly what it was given.
+Console.WriteLine($"benchmark complete: counts exact in all modes ({transport.Events + storage.Events + naive.Events + endToEnd.Events:N0} events)");
+return 0;
+
+static void Report(string name, ModeResult result) =>
+    Console.WriteLine($"{name,-72} {result.EventsPerSecond,9:N0} events/s  ({result.Events:N0} in {result.Elapsed.TotalSeconds:0.0} s, working set {result.WorkingSetMiB:N0} MiB)");
+
+static double Percentile(IReadOnlyList<double> values, double p)
+{
+    var sorted = values.Order().ToList();
+    return sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
+}
+
+namespace NormService.Benchmark
+{
+    public sealed record BenchOptions(int Events, int Sellers, int NaiveCap, IReadOnlyList<(int Events, int Sellers)> Scaling)
+    {
+        public static BenchOptions Parse(string[] args)
+        {
+            string? Value(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+            int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+            var scaling = (Value("--scaling") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => p.Split('x')).Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
+            return new BenchOptions(Int("--events", 20_000), Int("--sellers", 200), Int("--naive-cap", 3_000), scaling);
+        }
+    }
+
+    public sealed record ModeResult(int Events, TimeSpan Elapsed, long WorkingSetMiB, IReadOnlyList<double> Latencies)
+    {
+        public double EventsPerSecond => Events / Elapsed.TotalSeconds;
+
+        public static ModeResult Of(int events, Stopwatch stopwatch, IReadOnlyList<double>? latencies = null) =>
+            new(events, stopwatch.Elapsed, Environment.WorkingSet / 1024 / 1024, latencies ?? []);
+    }
+
+    /// <summary>Counts arrivals and completes when the expected number has arrived.</summary>
+    public sealed class Countdown(int expected)
+    {
+        private int count;
+        private readonly TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task Done => done.Task;
+        public void Signal() { if (Interlocked.Increment(ref count) == expected) done.TrySetResult(); }
+        public int Count => Volatile.Read(ref count);
+    }
+
+    public sealed class LatencyClock
+    {
+        private readonly ConcurrentDictionary<string, long> published = new();
+        public ConcurrentBag<double> Latencies { get; } = [];
+        public void Published(string sellerId) => published[sellerId] = Stopwatch.GetTimestamp();
+        public void Received(string sellerId)
+        {
+            if (published.TryRemove(sellerId, out var at)) Latencies.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+        }
+    }
+}
