@@ -25,15 +25,15 @@ internal static class SimulatorRun
     /// <summary>Orders per GroeiStart phase (the service's default): sellers with fewer get no verdict.</summary>
     private const int PhaseSize = 100;
 
-    // The service's exchanges, set exactly as src/NormService/Messaging/MessageTopology.cs sets them.
+    // The service's exchanges (the simulator references only the contracts, not the host).
     private static void ConfigureTopology(IBusFactoryConfigurator cfg)
     {
-        cfg.Message<OrderPlaced>(m => m.SetEntityName("normservice.order-placed"));
-        cfg.Message<CustomerQueryRaised>(m => m.SetEntityName("normservice.customer-query-raised"));
-        cfg.Message<NormExceeded>(m => m.SetEntityName("normservice.norm-exceeded"));
-        cfg.Message<GroeiStartPhaseExtended>(m => m.SetEntityName("normservice.groeistart-phase-extended"));
-        cfg.Message<GroeiStartCompleted>(m => m.SetEntityName("normservice.groeistart-completed"));
-        cfg.Message<GroeiStartProgressReported>(m => m.SetEntityName("normservice.groeistart-progress-reported"));
+        cfg.Message<OrderPlaced>(m => m.SetEntityName(ExchangeNames.OrderPlaced));
+        cfg.Message<CustomerQueryRaised>(m => m.SetEntityName(ExchangeNames.CustomerQueryRaised));
+        cfg.Message<NormExceeded>(m => m.SetEntityName(ExchangeNames.NormExceeded));
+        cfg.Message<GroeiStartPhaseExtended>(m => m.SetEntityName(ExchangeNames.GroeiStartPhaseExtended));
+        cfg.Message<GroeiStartCompleted>(m => m.SetEntityName(ExchangeNames.GroeiStartCompleted));
+        cfg.Message<GroeiStartProgressReported>(m => m.SetEntityName(ExchangeNames.GroeiStartProgressReported));
     }
 
     public static async Task<int> RunAsync(SimulatorSettings settings, CancellationToken cancellationToken)
@@ -65,22 +65,21 @@ internal static class SimulatorRun
             ConfigureTopology(cfg);
             cfg.ReceiveEndpoint(new TemporaryEndpointDefinition("normservice-simulator"), e =>
             {
+                static Outcome Verdict(string kind, string sellerId, int phase, string what, PhaseCalculation calculation) =>
+                    new(kind, sellerId, phase, what, calculation.Queries, calculation.Norm.AllowedQueries, calculation.Norm.PersonalNorm);
                 e.Handler<NormExceeded>(c =>
                 {
-                    Receive(c, new Outcome(nameof(NormExceeded), c.Message.SellerId, c.Message.Phase, "exceeded",
-                        c.Message.Calculation.Queries, c.Message.Calculation.Norm.AllowedQueries, c.Message.Calculation.Norm.PersonalNorm));
+                    Receive(c, Verdict(nameof(NormExceeded), c.Message.SellerId, c.Message.Phase, "exceeded", c.Message.Calculation));
                     return Task.CompletedTask;
                 });
                 e.Handler<GroeiStartPhaseExtended>(c =>
                 {
-                    Receive(c, new Outcome(nameof(GroeiStartPhaseExtended), c.Message.SellerId, c.Message.Phase, $"extended to {c.Message.NextPhase}",
-                        c.Message.Calculation.Queries, c.Message.Calculation.Norm.AllowedQueries, c.Message.Calculation.Norm.PersonalNorm));
+                    Receive(c, Verdict(nameof(GroeiStartPhaseExtended), c.Message.SellerId, c.Message.Phase, $"extended to {c.Message.NextPhase}", c.Message.Calculation));
                     return Task.CompletedTask;
                 });
                 e.Handler<GroeiStartCompleted>(c =>
                 {
-                    Receive(c, new Outcome(nameof(GroeiStartCompleted), c.Message.SellerId, c.Message.Phase, "completed",
-                        c.Message.Calculation.Queries, c.Message.Calculation.Norm.AllowedQueries, c.Message.Calculation.Norm.PersonalNorm));
+                    Receive(c, Verdict(nameof(GroeiStartCompleted), c.Message.SellerId, c.Message.Phase, "completed", c.Message.Calculation));
                     return Task.CompletedTask;
                 });
                 e.Handler<GroeiStartProgressReported>(c =>

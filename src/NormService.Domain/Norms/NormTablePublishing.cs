@@ -5,8 +5,6 @@ namespace NormService.Domain.Norms;
 /// <summary>A month's norm table was published (revision 1) or corrected (revision 2, 3, …).</summary>
 public sealed record NormTablePublished(string Month, int Revision, ImmutableSortedDictionary<string, decimal> Norms, DateTimeOffset PublishedAt)
 {
-    public NormTable ToTable() => NormTable.Create(NormMonth.Parse(Month), Norms, Revision);
-
     public bool Equals(NormTablePublished? other) =>
         other is not null && Month == other.Month && Revision == other.Revision && Norms.SequenceEqual(other.Norms) && PublishedAt == other.PublishedAt;
 

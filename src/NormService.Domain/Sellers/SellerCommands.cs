@@ -20,7 +20,6 @@ public sealed record RegisterAsEstablished(string SellerId) : SellerCommand(Sell
 public sealed record OrderPrecedent(bool AlreadyRecorded)
 {
     public static OrderPrecedent New { get; } = new(false);
-    public static OrderPrecedent Duplicate { get; } = new(true);
 }
 
 /// <summary>What the seller's history says about a query id and the order it is about.</summary>

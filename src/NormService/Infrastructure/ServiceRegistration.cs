@@ -24,11 +24,12 @@ public static class ServiceRegistration
     /// <summary>Everything the service needs: Marten (event store, snapshot, subscription), MassTransit on RabbitMQ, the slices.</summary>
     public static IServiceCollection AddNormService(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        services.AddOptions<NormServiceOptions>().Bind(configuration.GetSection(NormServiceOptions.Section))
-            .Validate(o => o.GroeiStart.ToPolicy() is not null).ValidateOnStart();
+        services.AddOptions<NormServiceOptions>().Bind(configuration.GetSection(NormServiceOptions.Section));
         var options = configuration.GetSection(NormServiceOptions.Section).Get<NormServiceOptions>() ?? new NormServiceOptions();
 
         services.AddSingleton(TimeProvider.System);
+        // Validated once at start-up (an invalid setting stops the service with the reason), then shared.
+        services.AddSingleton(options.GroeiStart.ToPolicy());
         services.AddSingleton<NormServiceMetrics>();
         services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])

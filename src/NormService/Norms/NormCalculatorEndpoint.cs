@@ -30,10 +30,9 @@ public static class NormCalculatorEndpoint
         return app;
     }
 
-    private static async Task<IResult> CalculateAsync(CalculatorRequest request, NormTableCatalog catalog, IOptions<NormServiceOptions> options,
+    private static async Task<IResult> CalculateAsync(CalculatorRequest request, NormTableCatalog catalog, NormPolicy policy,
         TimeProvider time, CancellationToken ct)
     {
-        var policy = options.Value.GroeiStart.ToPolicy();
         var errors = new List<ValidationError>();
         if (request.Items is not { Count: > 0 }) errors.Add(new("items", "Give the items sold per product group, at least one group."));
         else

@@ -48,27 +48,27 @@ public static class SellerPerformanceEndpoints
     }
 
     private static async Task<IResult> GetPerformanceAsync(string sellerId, IQuerySession session, NormTableCatalog catalog,
-        IOptions<NormServiceOptions> options, TimeProvider time, CancellationToken ct)
+        NormPolicy policy, TimeProvider time, CancellationToken ct)
     {
         if (!SellerCommandValidation.IsValidSellerId(sellerId)) return InvalidSellerId(sellerId);
         if (await session.LoadAsync<SellerState>(sellerId, ct) is not { } state) return UnknownSeller(sellerId);
 
         var closed = await session.Query<ClosedPhase>().Where(p => p.SellerId == sellerId).OrderBy(p => p.Phase).ToListAsync(ct);
-        var context = await ContextAsync(catalog, options, time, ct);
+        var context = await ContextAsync(catalog, policy, time, ct);
         return TypedResults.Ok(new PerformanceResponse(sellerId, state.Status.ToString(), state.InGroeiStart, context.Policy.PhaseSize,
             [.. state.OpenPhases.Select(p => InProgress(p, context))],
             [.. closed.Select(p => OutcomeMessages.Calculation(p.Verdict))]));
     }
 
     private static async Task<IResult> GetPhaseAsync(string sellerId, int phase, IQuerySession session, NormTableCatalog catalog,
-        IOptions<NormServiceOptions> options, TimeProvider time, CancellationToken ct)
+        NormPolicy policy, TimeProvider time, CancellationToken ct)
     {
         if (!SellerCommandValidation.IsValidSellerId(sellerId)) return InvalidSellerId(sellerId);
         if (await session.LoadAsync<ClosedPhase>(ClosedPhase.KeyOf(sellerId, phase), ct) is { } closed)
             return TypedResults.Ok(OutcomeMessages.Calculation(closed.Verdict));
         if (await session.LoadAsync<SellerState>(sellerId, ct) is not { } state) return UnknownSeller(sellerId);
         return state.Phase(phase) is { } open
-            ? TypedResults.Ok(InProgress(open, await ContextAsync(catalog, options, time, ct)))
+            ? TypedResults.Ok(InProgress(open, await ContextAsync(catalog, policy, time, ct)))
             : Problems.NotFound($"Seller '{sellerId}' has no phase {phase}.");
     }
 
@@ -96,8 +96,8 @@ public static class SellerPerformanceEndpoints
             assessment is null ? null : assessment.Exceeded ? "NormExceeded" : "WithinNorm");
     }
 
-    private static async Task<DecisionContext> ContextAsync(NormTableCatalog catalog, IOptions<NormServiceOptions> options, TimeProvider time, CancellationToken ct) =>
-        new(time.GetUtcNow(), options.Value.GroeiStart.ToPolicy(), await catalog.GetAsync(ct));
+    private static async Task<DecisionContext> ContextAsync(NormTableCatalog catalog, NormPolicy policy, TimeProvider time, CancellationToken ct) =>
+        new(time.GetUtcNow(), policy, await catalog.GetAsync(ct));
 
     private static IResult InvalidSellerId(string sellerId) =>
         Problems.Validation([new("sellerId", $"'{sellerId}' is not a seller id (1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-').")]);

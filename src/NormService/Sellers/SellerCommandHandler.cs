@@ -17,11 +17,10 @@ namespace NormService.Sellers;
 /// writer makes the append fail; the whole command is then run again with a fresh session.
 /// </summary>
 public sealed partial class SellerCommandHandler(
-    IDocumentStore store, NormTableCatalog normTables, IOptions<NormServiceOptions> options, TimeProvider time,
+    IDocumentStore store, NormTableCatalog normTables, NormPolicy policy, TimeProvider time,
     NormServiceMetrics metrics, ILogger<SellerCommandHandler> logger)
 {
     private const int MaxAttempts = 20;
-    private readonly NormPolicy policy = options.Value.GroeiStart.ToPolicy();
 
     public Task<ImmutableArray<SellerEvent>> HandleAsync(PlaceOrder command, CancellationToken cancellationToken) =>
         ExecuteAsync(command.SellerId, async (session, state, context) =>

@@ -1,7 +1,7 @@
+using ExchangeNames = NormService.Contracts.ExchangeNames;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using NormService.Messaging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -26,8 +26,8 @@ public sealed class RabbitMqTestClient : IAsyncDisposable
 {
     public static readonly string[] OutcomeExchanges =
     [
-        MessageTopology.NormExceededExchange, MessageTopology.PhaseExtendedExchange,
-        MessageTopology.CompletedExchange, MessageTopology.ProgressReportedExchange,
+        ExchangeNames.NormExceeded, ExchangeNames.GroeiStartPhaseExtended,
+        ExchangeNames.GroeiStartCompleted, ExchangeNames.GroeiStartProgressReported,
     ];
 
     private readonly IConnection connection;

@@ -1,7 +1,7 @@
+using ExchangeNames = NormService.Contracts.ExchangeNames;
 using NormService.Domain.Norms;
 using NormService.Domain.Sellers;
 using NormService.IntegrationTests.Infrastructure;
-using NormService.Messaging;
 
 namespace NormService.IntegrationTests.Pipeline;
 
@@ -49,12 +49,12 @@ public class DeliveryGuaranteeTests(ImmediateSettlementFixture service) : IClass
         var mine = subscriber.Outcomes.Where(o => o.SellerId == sellerId).ToList();
         Assert.Equal(4, mine.Count); // progress at 10 and 50, NormExceeded, GroeiStartPhaseExtended
         Assert.Equal(4, mine.Select(o => o.MessageId).Distinct().Count());
-        Assert.Equal(1, mine.Count(o => o.Exchange == MessageTopology.NormExceededExchange));
+        Assert.Equal(1, mine.Count(o => o.Exchange == ExchangeNames.NormExceeded));
 
         var events = await service.EventsAsync(sellerId);
         Assert.Equal(100, events.OfType<OrderRecorded>().Count());
         Assert.Equal(6, events.OfType<CustomerQueryRecorded>().Count());
-        Assert.Equal(6, mine.Single(o => o.Exchange == MessageTopology.NormExceededExchange).Message.GetProperty("calculation").GetProperty("queries").GetInt32());
+        Assert.Equal(6, mine.Single(o => o.Exchange == ExchangeNames.NormExceeded).Message.GetProperty("calculation").GetProperty("queries").GetInt32());
     }
 
     [Fact]
@@ -72,19 +72,19 @@ public class DeliveryGuaranteeTests(ImmediateSettlementFixture service) : IClass
         // Upstream keeps publishing while the service is down (bare JSON: the service's own bus is gone).
         foreach (var i in Enumerable.Range(51, 50))
             foreach (var seller in sellers)
-                await subscriber.PublishJsonAsync(MessageTopology.OrderPlacedExchange,
+                await subscriber.PublishJsonAsync(ExchangeNames.OrderPlaced,
                     $$"""{"orderId":"o{{i}}","sellerId":"{{seller}}","placedAt":"{{DateTimeOffset.UtcNow:O}}","lines":[{"productGroup":"toys","quantity":1}]}""");
         await Eventually.UntilAsync(async () => await subscriber.MessageCountAsync("normservice.order-placed") >= 250,
             what: "the orders published while the service is down to wait in its queue");
         await service.StartAsync();
 
         var outcomes = await subscriber.WaitForOutcomesAsync(
-            o => sellers.All(s => o.Any(x => x.SellerId == s && x.Exchange == MessageTopology.CompletedExchange)), TimeSpan.FromSeconds(60));
+            o => sellers.All(s => o.Any(x => x.SellerId == s && x.Exchange == ExchangeNames.GroeiStartCompleted)), TimeSpan.FromSeconds(60));
         foreach (var seller in sellers)
         {
             var mine = outcomes.Where(o => o.SellerId == seller).ToList();
-            Assert.Single(mine, o => o.Exchange == MessageTopology.CompletedExchange);
-            Assert.Equal(2, mine.Count(o => o.Exchange == MessageTopology.ProgressReportedExchange));
+            Assert.Single(mine, o => o.Exchange == ExchangeNames.GroeiStartCompleted);
+            Assert.Equal(2, mine.Count(o => o.Exchange == ExchangeNames.GroeiStartProgressReported));
             Assert.Equal(100, (await service.EventsAsync(seller)).OfType<OrderRecorded>().Count());
             Assert.Equal(SellerStatus.GroeiStartCompleted, (await service.SellerAsync(seller))!.Status);
         }

@@ -1,9 +1,9 @@
+using ExchangeNames = NormService.Contracts.ExchangeNames;
 using Marten;
 using Microsoft.Extensions.Time.Testing;
 using NormService.Domain.Norms;
 using NormService.Domain.Sellers;
 using NormService.IntegrationTests.Infrastructure;
-using NormService.Messaging;
 
 namespace NormService.IntegrationTests.Pipeline;
 
@@ -34,9 +34,9 @@ public class GroeiStartVerdictTests(FakeClockServiceFixture service) : IClassFix
 
         service.FakeTime!.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1)); // no message: only time passes
 
-        var outcomes = await subscriber.WaitForOutcomesAsync(o => o.Count(x => x.SellerId == sellerId && x.Exchange != MessageTopology.ProgressReportedExchange) == 2);
-        var verdicts = outcomes.Where(o => o.SellerId == sellerId && o.Exchange != MessageTopology.ProgressReportedExchange).ToList();
-        Assert.Equal([MessageTopology.NormExceededExchange, MessageTopology.PhaseExtendedExchange], verdicts.Select(v => v.Exchange));
+        var outcomes = await subscriber.WaitForOutcomesAsync(o => o.Count(x => x.SellerId == sellerId && x.Exchange != ExchangeNames.GroeiStartProgressReported) == 2);
+        var verdicts = outcomes.Where(o => o.SellerId == sellerId && o.Exchange != ExchangeNames.GroeiStartProgressReported).ToList();
+        Assert.Equal([ExchangeNames.NormExceeded, ExchangeNames.GroeiStartPhaseExtended], verdicts.Select(v => v.Exchange));
 
         var calculation = verdicts[0].Message.GetProperty("calculation");
         var norm = calculation.GetProperty("norm");
@@ -58,8 +58,8 @@ public class GroeiStartVerdictTests(FakeClockServiceFixture service) : IClassFix
 
         service.FakeTime!.Advance(TimeSpan.FromDays(8));
 
-        var outcomes = await subscriber.WaitForOutcomesAsync(o => o.Any(x => x.SellerId == sellerId && x.Exchange == MessageTopology.CompletedExchange));
-        var completed = Assert.Single(outcomes, o => o.SellerId == sellerId && o.Exchange != MessageTopology.ProgressReportedExchange);
+        var outcomes = await subscriber.WaitForOutcomesAsync(o => o.Any(x => x.SellerId == sellerId && x.Exchange == ExchangeNames.GroeiStartCompleted));
+        var completed = Assert.Single(outcomes, o => o.SellerId == sellerId && o.Exchange != ExchangeNames.GroeiStartProgressReported);
         Assert.Equal(5, completed.Message.GetProperty("calculation").GetProperty("queries").GetInt32());
         Assert.Equal(SellerStatus.GroeiStartCompleted, (await service.SellerAsync(sellerId))!.Status);
     }

@@ -1,7 +1,7 @@
+using ExchangeNames = NormService.Contracts.ExchangeNames;
 using System.Text;
 using NormService.Domain.Sellers;
 using NormService.IntegrationTests.Infrastructure;
-using NormService.Messaging;
 
 namespace NormService.IntegrationTests.Pipeline;
 
@@ -26,10 +26,10 @@ public class InboundMessageTests(ServiceFixture service) : IClassFixture<Service
     {
         var sellerId = ServiceFixture.NewSellerId();
         // Extra fields a tolerant reader ignores, and a product group no table lists.
-        await publisher.PublishJsonAsync(MessageTopology.OrderPlacedExchange,
+        await publisher.PublishJsonAsync(ExchangeNames.OrderPlaced,
             $$"""{"orderId":"o-1","sellerId":"{{sellerId}}","placedAt":"{{Now}}","lines":[{"productGroup":"Garden-Tools","quantity":3,"sku":"X1"}],"channelCode":"web"}""");
         await Eventually.UntilAsync(async () => (await service.EventsAsync(sellerId)).Count == 1, what: "the order recorded");
-        await publisher.PublishJsonAsync(MessageTopology.CustomerQueryRaisedExchange,
+        await publisher.PublishJsonAsync(ExchangeNames.CustomerQueryRaised,
             $$"""{"queryId":"q-1","sellerId":"{{sellerId}}","orderId":"o-1","raisedAt":"{{Now}}","channel":"mail"}""");
 
         await Eventually.UntilAsync(async () => (await service.EventsAsync(sellerId)).Count == 2, what: "the query recorded");
@@ -59,9 +59,9 @@ public class InboundMessageTests(ServiceFixture service) : IClassFixture<Service
         var sellerId = ServiceFixture.NewSellerId();
         var badBody = body.Replace("\"S\"", $"\"{sellerId}\"", StringComparison.Ordinal).Replace("NOW", Now, StringComparison.Ordinal);
 
-        await publisher.PublishJsonAsync(MessageTopology.OrderPlacedExchange, OrderJson(sellerId, "before"));
-        await publisher.PublishJsonAsync(MessageTopology.OrderPlacedExchange, badBody);
-        await publisher.PublishJsonAsync(MessageTopology.OrderPlacedExchange, OrderJson(sellerId, "after"));
+        await publisher.PublishJsonAsync(ExchangeNames.OrderPlaced, OrderJson(sellerId, "before"));
+        await publisher.PublishJsonAsync(ExchangeNames.OrderPlaced, badBody);
+        await publisher.PublishJsonAsync(ExchangeNames.OrderPlaced, OrderJson(sellerId, "after"));
 
         await Eventually.UntilAsync(async () => (await service.EventsAsync(sellerId)).Count == 2, what: $"the valid orders around a message with {kind}");
         var (errorBody, headers) = await publisher.TakeAsync(OrderErrors);
@@ -84,9 +84,9 @@ public class InboundMessageTests(ServiceFixture service) : IClassFixture<Service
             ? [.. Encoding.UTF8.GetBytes(OrderJson(sellerId, "o-BROKEN")).SelectMany(b => b == (byte)'B' ? new byte[] { 0xC3, 0x28 } : [b])]
             : Encoding.UTF8.GetBytes(OrderJson(sellerId, new string('x', 10 * 1024 * 1024)));
 
-        await publisher.PublishJsonAsync(MessageTopology.OrderPlacedExchange, OrderJson(sellerId, "before"));
-        await publisher.PublishBytesAsync(MessageTopology.OrderPlacedExchange, body);
-        await publisher.PublishJsonAsync(MessageTopology.OrderPlacedExchange, OrderJson(sellerId, "after"));
+        await publisher.PublishJsonAsync(ExchangeNames.OrderPlaced, OrderJson(sellerId, "before"));
+        await publisher.PublishBytesAsync(ExchangeNames.OrderPlaced, body);
+        await publisher.PublishJsonAsync(ExchangeNames.OrderPlaced, OrderJson(sellerId, "after"));
 
         await Eventually.UntilAsync(async () => (await service.EventsAsync(sellerId)).Count == 2, what: $"the valid orders around a body with {kind}");
         var (_, headers) = await publisher.TakeAsync(OrderErrors);
@@ -97,7 +97,7 @@ public class InboundMessageTests(ServiceFixture service) : IClassFixture<Service
     [Fact]
     public async Task A_query_without_a_seller_goes_to_the_error_queue_with_its_reason()
     {
-        await publisher.PublishJsonAsync(MessageTopology.CustomerQueryRaisedExchange, $$"""{"queryId":"q-1","raisedAt":"{{Now}}"}""");
+        await publisher.PublishJsonAsync(ExchangeNames.CustomerQueryRaised, $$"""{"queryId":"q-1","raisedAt":"{{Now}}"}""");
 
         var (_, headers) = await publisher.TakeAsync(QueryErrors);
         Assert.Contains("sellerId", headers["MT-Fault-Message"], StringComparison.Ordinal);
