@@ -22,11 +22,20 @@ public sealed class NormServiceOptions
     /// <summary>Folder of <c>yyyy-MM.json</c> norm tables stored at start-up when that month has none yet; empty for none.</summary>
     public string NormTableSeedDirectory { get; set; } = "norm-tables";
 
-    /// <summary>Messages processed at once per receive endpoint.</summary>
-    public int ConcurrentMessageLimit { get; set; } = 16;
+    /// <summary>
+    /// Messages processed at once per receive endpoint. Each waits for its write lane, so this is how many
+    /// messages can share the next transaction; keep it at least <see cref="MaxBatchSize"/>.
+    /// </summary>
+    public int ConcurrentMessageLimit { get; set; } = 500;
 
-    /// <summary>Messages RabbitMQ delivers ahead per receive endpoint.</summary>
-    public int PrefetchCount { get; set; } = 64;
+    /// <summary>Messages RabbitMQ delivers ahead per receive endpoint (bounds the memory a backlog can take).</summary>
+    public int PrefetchCount { get; set; } = 1000;
+
+    /// <summary>Transactions written in parallel; a seller always uses the same lane. One connection each.</summary>
+    public int WriteLanes { get; set; } = 2;
+
+    /// <summary>The most commands one transaction takes.</summary>
+    public int MaxBatchSize { get; set; } = 500;
 
     /// <summary>Prefix of queue names, so several deployments can share a broker.</summary>
     public string QueuePrefix { get; set; } = "normservice";

@@ -47,6 +47,7 @@ public static class ServiceRegistration
                 if (configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 }) metrics.AddOtlpExporter();
             });
         services.AddSingleton<NormTableCatalog>();
+        services.AddSingleton<SellerBatchWriter>();
         services.AddSingleton<SellerCommandHandler>();
         services.AddSingleton<NormTableStore>();
         services.AddHostedService<NormTableSeeder>();

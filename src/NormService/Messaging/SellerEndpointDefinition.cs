@@ -6,20 +6,19 @@ namespace NormService.Messaging;
 
 /// <summary>
 /// The endpoint policy every inbound consumer shares: bare JSON accepted beside MassTransit envelopes,
-/// transient failures retried, invalid messages straight to <c>_error</c>, and messages of one seller
-/// processed one at a time (partitioned) so they rarely conflict on the seller's stream.
+/// transient failures retried, invalid messages straight to <c>_error</c>, and many messages in flight at
+/// once so that they can share a transaction (see <see cref="Sellers.SellerCommandHandler"/>, which also
+/// keeps one seller's messages in order).
 /// </summary>
 public abstract class SellerEndpointDefinition<TConsumer, TMessage> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer<TMessage>
     where TMessage : class
 {
     private readonly NormServiceOptions options;
-    private readonly Func<TMessage, string> sellerOf;
 
-    protected SellerEndpointDefinition(IOptions<NormServiceOptions> options, string queue, Func<TMessage, string> sellerOf)
+    protected SellerEndpointDefinition(IOptions<NormServiceOptions> options, string queue)
     {
         this.options = options.Value;
-        this.sellerOf = sellerOf;
         EndpointName = $"{this.options.QueuePrefix}.{queue}";
         ConcurrentMessageLimit = this.options.ConcurrentMessageLimit;
     }
@@ -36,7 +35,5 @@ public abstract class SellerEndpointDefinition<TConsumer, TMessage> : ConsumerDe
             r.Ignore<System.Text.Json.JsonException>(); // a body whose fields have the wrong types: no retry can fix it
             r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
         });
-        consumerConfigurator.Message<TMessage>(m =>
-            m.UsePartitioner(options.ConcurrentMessageLimit, ctx => sellerOf(ctx.Message) ?? ""));
     }
 }

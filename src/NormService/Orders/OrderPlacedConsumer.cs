@@ -28,4 +28,4 @@ public sealed class OrderPlacedConsumer(SellerCommandHandler handler, TimeProvid
 }
 
 public sealed class OrderPlacedConsumerDefinition(IOptions<NormServiceOptions> options)
-    : SellerEndpointDefinition<OrderPlacedConsumer, OrderPlaced>(options, "order-placed", m => m.SellerId);
+    : SellerEndpointDefinition<OrderPlacedConsumer, OrderPlaced>(options, "order-placed");

@@ -45,14 +45,14 @@ public sealed partial class SettlementTimer(IDocumentStore store, SellerCommandH
             due = await session.Query<SettlementDue>().Where(d => d.DueAt <= now).OrderBy(d => d.DueAt).Take(BatchSize).ToListAsync(cancellationToken);
         }
 
-        var closed = 0;
-        foreach (var seller in due)
+        // All at once: the handler writes them in a few transactions instead of one each.
+        var results = await Task.WhenAll(due.Select(async seller =>
         {
             var events = await handler.HandleAsync(new CloseDuePhases(seller.Id), cancellationToken);
             if (events.IsEmpty) LogWaiting(seller.Id, seller.DueAt);
-            else closed++;
-        }
-        return closed;
+            return !events.IsEmpty;
+        }));
+        return results.Count(closed => closed);
     }
 
     [LoggerMessage(LogLevel.Error, "Settlement poll failed; trying again at the next tick")]

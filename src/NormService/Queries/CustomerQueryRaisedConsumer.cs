@@ -23,4 +23,4 @@ public sealed class CustomerQueryRaisedConsumer(SellerCommandHandler handler, Ti
 }
 
 public sealed class CustomerQueryRaisedConsumerDefinition(IOptions<NormServiceOptions> options)
-    : SellerEndpointDefinition<CustomerQueryRaisedConsumer, CustomerQueryRaised>(options, "customer-query-raised", m => m.SellerId);
+    : SellerEndpointDefinition<CustomerQueryRaisedConsumer, CustomerQueryRaised>(options, "customer-query-raised");

@@ -1,137 +1,121 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using Marten;
-using Marten.Exceptions;
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using NormService.Domain;
 using NormService.Domain.Sellers;
 using NormService.Infrastructure;
-using NormService.Norms;
 using NormService.Observability;
 
 namespace NormService.Sellers;
 
 /// <summary>
-/// Runs one command against one seller: load the state (inline snapshot, no replay), look up what the
-/// ledger knows, decide, and append the events with the ledger entries in one transaction. A concurrent
-/// writer makes the append fail; the whole command is then run again with a fresh session.
+/// Runs commands against sellers, many to a transaction. Each seller belongs to one write lane (by a hash
+/// of its id); a lane writes one batch at a time, and whatever commands arrive while it writes form its
+/// next batch. So a lone message is written at once, a busy service writes hundreds per transaction, and
+/// one seller's commands are decided one after another in arrival order, never concurrently in this
+/// process. The caller waits for its own command: it returns once that command is committed, or throws
+/// that command's own failure, exactly as if the command had had a transaction to itself.
 /// </summary>
-public sealed partial class SellerCommandHandler(
-    IDocumentStore store, NormTableCatalog normTables, NormPolicy policy, TimeProvider time,
-    NormServiceMetrics metrics, ILogger<SellerCommandHandler> logger)
+public sealed partial class SellerCommandHandler : IAsyncDisposable
 {
-    private const int MaxAttempts = 20;
+    private readonly Channel<PendingCommand>[] lanes;
+    private readonly Task[] writers;
+    private readonly SellerBatchWriter batchWriter;
+    private readonly NormServiceMetrics metrics;
+    private readonly ILogger<SellerCommandHandler> logger;
+    private readonly int maxBatchSize;
+
+    public SellerCommandHandler(SellerBatchWriter batchWriter, IOptions<NormServiceOptions> options, NormServiceMetrics metrics,
+        ILogger<SellerCommandHandler> logger)
+    {
+        this.batchWriter = batchWriter;
+        this.metrics = metrics;
+        this.logger = logger;
+        maxBatchSize = Math.Max(1, options.Value.MaxBatchSize);
+        lanes = [.. Enumerable.Range(0, Math.Max(1, options.Value.WriteLanes))
+            .Select(_ => Channel.CreateUnbounded<PendingCommand>(new UnboundedChannelOptions { SingleReader = true }))];
+        // Not flowing the first caller's execution context: each batch starts its own trace, linked to its messages.
+        using (ExecutionContext.SuppressFlow())
+        {
+            writers = [.. lanes.Select(lane => Task.Run(() => WriteLaneAsync(lane.Reader)))];
+        }
+    }
 
     public Task<ImmutableArray<SellerEvent>> HandleAsync(PlaceOrder command, CancellationToken cancellationToken) =>
-        ExecuteAsync(command.SellerId, async (session, state, context) =>
-        {
-            var known = await session.LoadAsync<OrderIndexEntry>(OrderIndexEntry.KeyOf(command.SellerId, command.OrderId), cancellationToken);
-            if (known is not null) metrics.DuplicateDropped(nameof(Contracts.OrderPlaced));
-            return SellerDecider.Decide(state, command, new OrderPrecedent(known is not null), context);
-        }, cancellationToken);
+        SubmitAsync(command, nameof(Contracts.OrderPlaced), cancellationToken);
 
     public Task<ImmutableArray<SellerEvent>> HandleAsync(RaiseCustomerQuery command, CancellationToken cancellationToken) =>
-        ExecuteAsync(command.SellerId, async (session, state, context) =>
-        {
-            var seen = await session.LoadAsync<QueryIndexEntry>(QueryIndexEntry.KeyOf(command.SellerId, command.QueryId), cancellationToken);
-            var order = command.OrderId is null
-                ? null
-                : await session.LoadAsync<OrderIndexEntry>(OrderIndexEntry.KeyOf(command.SellerId, command.OrderId), cancellationToken);
-            if (seen is not null) metrics.DuplicateDropped(nameof(Contracts.CustomerQueryRaised));
-            return SellerDecider.Decide(state, command, new QueryPrecedent(seen is not null, order is not null, order?.Phase), context);
-        }, cancellationToken);
+        SubmitAsync(command, nameof(Contracts.CustomerQueryRaised), cancellationToken);
 
     public Task<ImmutableArray<SellerEvent>> HandleAsync(CloseDuePhases command, CancellationToken cancellationToken) =>
-        ExecuteAsync(command.SellerId, (_, state, context) => Task.FromResult(SellerDecider.Decide(state, command, context)), cancellationToken);
+        SubmitAsync(command, nameof(CloseDuePhases), cancellationToken);
 
     public Task<ImmutableArray<SellerEvent>> HandleAsync(RegisterAsEstablished command, CancellationToken cancellationToken) =>
-        ExecuteAsync(command.SellerId, (_, state, context) => Task.FromResult(SellerDecider.Decide(state, command, context)), cancellationToken);
+        SubmitAsync(command, nameof(RegisterAsEstablished), cancellationToken);
 
-    private async Task<ImmutableArray<SellerEvent>> ExecuteAsync(
-        string sellerId,
-        Func<IDocumentSession, SellerState, DecisionContext, Task<ImmutableArray<SellerEvent>>> decide,
-        CancellationToken cancellationToken)
+    private async Task<ImmutableArray<SellerEvent>> SubmitAsync(SellerCommand command, string kind, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var pending = new PendingCommand(command, Activity.Current?.Id);
+        if (!LaneOf(command.SellerId).Writer.TryWrite(pending))
+            throw new InvalidOperationException("The service is stopping: no more commands are accepted.");
+
+        // Cancelling stops the wait, not the write: a command already queued may still be committed.
+        var result = await pending.Result.WaitAsync(cancellationToken);
+
+        // Logged here, in the caller's context, so the line carries the message's SellerId and MessageId.
+        if (result.Duplicate) metrics.DuplicateDropped(kind);
+        if (!result.Events.IsEmpty)
+            LogDecided(command.SellerId, result.Events.Length, string.Join(", ", result.Events.Select(e => e.GetType().Name)));
+        foreach (var verdict in result.Events.Where(e => e is NormExceeded or GroeiStartCompleted)) metrics.PhaseClosed(verdict.GetType().Name);
+        return result.Events;
+    }
+
+    private Channel<PendingCommand> LaneOf(string sellerId) =>
+        lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(sellerId) % (uint)lanes.Length)];
+
+    private async Task WriteLaneAsync(ChannelReader<PendingCommand> reader)
+    {
+        var batch = new List<PendingCommand>(maxBatchSize);
+        while (await reader.WaitToReadAsync())
         {
-            try
+            while (batch.Count < maxBatchSize && reader.TryRead(out var pending)) batch.Add(pending);
+            using (var activity = NormServiceMetrics.ActivitySource.StartActivity(
+                "seller batch write", ActivityKind.Internal, parentContext: default, links: Links(batch)))
             {
-                await using var session = store.LightweightSession();
-                var stream = await session.Events.FetchForWriting<SellerState>(sellerId, cancellationToken);
-                var state = stream.Aggregate ?? SellerState.Initial(sellerId);
-                var context = new DecisionContext(time.GetUtcNow(), policy, await normTables.GetAsync(cancellationToken));
-                var events = await decide(session, state, context);
-                if (events.IsEmpty) return events;
-
-                // The trace context travels with the events, so the forwarded outcome joins this trace.
-                if (Activity.Current?.Id is { } traceParent) session.SetHeader("traceparent", traceParent);
-
-                stream.AppendMany(events);
-                RecordInLedger(session, events);
-                ScheduleSettlement(session, state, events.Aggregate(state, (s, e) => s.Evolve(e)));
-                await session.SaveChangesAsync(cancellationToken);
-                LogDecided(sellerId, events.Length, string.Join(", ", events.Select(e => e.GetType().Name)));
-                foreach (var verdict in events.OfType<IOutcomeEvent>().Where(e => e is NormExceeded or GroeiStartCompleted)) metrics.PhaseClosed(verdict.GetType().Name);
-                return events;
+                activity?.SetTag("normservice.batch.size", batch.Count);
+                try
+                {
+                    await batchWriter.WriteAsync(batch);
+                }
+                catch (Exception ex)
+                {
+                    // WriteAsync settles every command itself; this is only a guard so that a lane never dies.
+                    LogLaneFailure(ex);
+                    foreach (var pending in batch) pending.Fail(ex);
+                }
             }
-            catch (Exception ex) when (IsWriteConflict(ex) && attempt < MaxAttempts)
-            {
-                LogConflict(sellerId, attempt);
-                // A little jitter so competing writers for one seller do not collide again in lockstep.
-                await Task.Delay(Random.Shared.Next(1, 10 * attempt), cancellationToken); // real time, also under a fake clock
-            }
-            catch (Exception ex)
-            {
-                // Marten puts an NpgsqlBatch into Exception.Data; it cannot be serialized into a MassTransit fault.
-                ScrubData(ex);
-                throw;
-            }
+            batch.Clear();
         }
     }
 
-    /// <summary>Two writers appended to one stream (or both created it): the loser runs the command again.</summary>
-    private static bool IsWriteConflict(Exception ex) =>
-        ex is JasperFx.ConcurrencyException or ExistingStreamIdCollisionException;
-
-    private static void RecordInLedger(IDocumentSession session, IEnumerable<SellerEvent> events)
+    private static IEnumerable<ActivityLink> Links(List<PendingCommand> batch)
     {
-        foreach (var e in events)
+        foreach (var pending in batch)
         {
-            switch (e)
-            {
-                case OrderRecorded o:
-                    session.Store(new OrderIndexEntry(OrderIndexEntry.KeyOf(o.SellerId, o.OrderId), o.SellerId, o.OrderId, o.Phase));
-                    break;
-                case CustomerQueryRecorded q:
-                    session.Store(new QueryIndexEntry(QueryIndexEntry.KeyOf(q.SellerId, q.QueryId), q.SellerId, q.QueryId));
-                    break;
-            }
+            if (pending.TraceParent is { } id && ActivityContext.TryParse(id, null, out var context)) yield return new ActivityLink(context);
         }
     }
 
-    private static void ScheduleSettlement(IDocumentSession session, SellerState before, SellerState after)
+    /// <summary>Called when the container is disposed, after MassTransit has finished its in-flight messages.</summary>
+    public async ValueTask DisposeAsync()
     {
-        var was = SellerDecider.NextSettlementEnd(before);
-        var now = SellerDecider.NextSettlementEnd(after);
-        if (was == now) return;
-        if (now is { } due) session.Store(new SettlementDue(after.SellerId, due));
-        else session.Delete<SettlementDue>(after.SellerId);
-    }
-
-    internal static void ScrubData(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            foreach (var key in ex.Data.Keys.Cast<object>().ToList())
-            {
-                if (ex.Data[key] is not (null or string or ValueType)) ex.Data.Remove(key);
-            }
-        }
+        foreach (var lane in lanes) lane.Writer.TryComplete();
+        await Task.WhenAll(writers); // commands already queued are still written
     }
 
     [LoggerMessage(LogLevel.Debug, "Seller {SellerId}: appended {Count} event(s): {Events}")]
     private partial void LogDecided(string sellerId, int count, string events);
 
-    [LoggerMessage(LogLevel.Debug, "Write conflict on seller {SellerId}, attempt {Attempt}: running the command again")]
-    private partial void LogConflict(string sellerId, int attempt);
+    [LoggerMessage(LogLevel.Error, "A write lane caught an unexpected failure; its batch is failed and the lane goes on")]
+    private partial void LogLaneFailure(Exception ex);
 }
