@@ -39,8 +39,9 @@ public static class Modes
             cfg.ReceiveEndpoint("bench-noop", e =>
             {
                 // The service's own endpoint settings, so the ceiling is comparable.
-                e.PrefetchCount = 64;
-                e.ConcurrentMessageLimit = 16;
+                var service = new NormServiceOptions();
+                e.PrefetchCount = service.PrefetchCount;
+                e.ConcurrentMessageLimit = service.ConcurrentMessageLimit;
                 e.Handler<OrderPlaced>(_ => { consumed.Signal(); return Task.CompletedTask; });
             });
         });
@@ -134,6 +135,7 @@ public static class Modes
     public static async Task<ModeResult> EndToEndAsync(Infrastructure infra, IReadOnlyList<OrderPlaced> messages)
     {
         var name = await infra.CreateIsolationAsync("e2e");
+        using var batchSizes = new BatchSizes();
         var app = await BuildServiceAsync(infra, name, start: true);
         var clock = new LatencyClock();
         var sellers = messages.Select(m => m.SellerId).Distinct().Count();
@@ -154,7 +156,7 @@ public static class Modes
             var withVerdict = messages.Count / sellers >= 100 ? sellers : 0;
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (clock.Latencies.Count < withVerdict && DateTime.UtcNow < deadline) await Task.Delay(50);
-            return ModeResult.Of(committed, stopwatch, [.. clock.Latencies]);
+            return ModeResult.Of(committed, stopwatch, [.. clock.Latencies]) with { MeanBatchSize = batchSizes.Mean };
         }
         finally
         {

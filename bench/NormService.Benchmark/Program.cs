@@ -17,7 +17,7 @@ Report("2 storage ceiling (same events straight to Marten)", storage);
 var naive = await Modes.NaiveBaselineAsync(infra, messages.Take(options.NaiveCap).ToList());
 Report($"3 naive baseline (1 message, 1 session, 1 commit; first {Math.Min(options.NaiveCap, messages.Count):N0})", naive);
 var endToEnd = await Modes.EndToEndAsync(infra, messages);
-Report("4 NormService end to end", endToEnd);
+Report($"4 NormService end to end (mean {endToEnd.MeanBatchSize:0} commands per transaction)", endToEnd);
 
 Console.WriteLine();
 Console.WriteLine($"ratio 4/1 (of transport ceiling): {endToEnd.EventsPerSecond / transport.EventsPerSecond:P0}   target >= 50%");
@@ -69,6 +69,9 @@ namespace NormService.Benchmark
 
     public sealed record ModeResult(int Events, TimeSpan Elapsed, long WorkingSetMiB, IReadOnlyList<double> Latencies)
     {
+        /// <summary>Mean commands per transaction (end to end only).</summary>
+        public double MeanBatchSize { get; init; }
+
         public double EventsPerSecond => Events / Elapsed.TotalSeconds;
 
         public static ModeResult Of(int events, Stopwatch stopwatch, IReadOnlyList<double>? latencies = null) =>
@@ -83,6 +86,32 @@ namespace NormService.Benchmark
         public Task Done => done.Task;
         public void Signal() { if (Interlocked.Increment(ref count) == expected) done.TrySetResult(); }
         public int Count => Volatile.Read(ref count);
+    }
+
+    /// <summary>The mean number of commands per transaction, read from the service's batch-size histogram.</summary>
+    public sealed class BatchSizes : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener listener = new();
+        private long batches;
+        private long commands;
+
+        public BatchSizes()
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == NormService.Observability.NormServiceMetrics.BatchSizeInstrument) l.EnableMeasurementEvents(instrument);
+            };
+            listener.SetMeasurementEventCallback<int>((_, value, _, _) =>
+            {
+                Interlocked.Increment(ref batches);
+                Interlocked.Add(ref commands, value);
+            });
+            listener.Start();
+        }
+
+        public double Mean => batches == 0 ? 0 : (double)commands / batches;
+
+        public void Dispose() => listener.Dispose();
     }
 
     public sealed class LatencyClock

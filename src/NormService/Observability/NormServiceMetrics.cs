@@ -7,6 +7,7 @@ namespace NormService.Observability;
 public sealed class NormServiceMetrics
 {
     public const string MeterName = "NormService";
+    public const string BatchSizeInstrument = "normservice.batch.size";
     public static readonly ActivitySource ActivitySource = new("NormService");
 
     private readonly Counter<long> consumed;
@@ -14,6 +15,7 @@ public sealed class NormServiceMetrics
     private readonly Counter<long> phasesClosed;
     private readonly Histogram<double> publishLag;
     private readonly Histogram<double> processingTime;
+    private readonly Histogram<int> batchSize;
 
     public NormServiceMetrics(IMeterFactory meterFactory)
     {
@@ -23,6 +25,7 @@ public sealed class NormServiceMetrics
         phasesClosed = meter.CreateCounter<long>("normservice.phases.closed", description: "GroeiStart phases closed, by verdict.");
         publishLag = meter.CreateHistogram<double>("normservice.outcome.publish_lag", unit: "s", description: "From an outcome's commit to its publication on RabbitMQ.");
         processingTime = meter.CreateHistogram<double>("normservice.consumer.processing_time", unit: "ms", description: "Time to process one inbound message.");
+        batchSize = meter.CreateHistogram<int>(BatchSizeInstrument, unit: "{command}", description: "Commands written in one transaction.");
     }
 
     public void Consumed(string messageType, double milliseconds)
@@ -34,6 +37,8 @@ public sealed class NormServiceMetrics
     public void DuplicateDropped(string messageType) => duplicates.Add(1, new KeyValuePair<string, object?>("message_type", messageType));
 
     public void PhaseClosed(string verdict) => phasesClosed.Add(1, new KeyValuePair<string, object?>("verdict", verdict));
+
+    public void BatchWritten(int commands) => batchSize.Record(commands);
 
     public void OutcomePublished(TimeSpan lag) => publishLag.Record(Math.Max(0, lag.TotalSeconds));
 }

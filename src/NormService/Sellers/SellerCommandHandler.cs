@@ -83,6 +83,7 @@ public sealed partial class SellerCommandHandler : IAsyncDisposable
                 "seller batch write", ActivityKind.Internal, parentContext: default, links: Links(batch)))
             {
                 activity?.SetTag("normservice.batch.size", batch.Count);
+                metrics.BatchWritten(batch.Count);
                 try
                 {
                     await batchWriter.WriteAsync(batch);
