@@ -167,6 +167,51 @@ public static class Modes
         }
     }
 
+    /// <summary>
+    /// Verdict latency at a steady load the service keeps up with: 100 orders for each seller, published at
+    /// <paramref name="rate"/> per second, and the time from each seller's 100th order to its outcome.
+    /// (Under a full-speed backlog the latency is just the backlog's length, which says nothing.)
+    /// </summary>
+    public static async Task<ModeResult> PacedLatencyAsync(Infrastructure infra, int sellers, int rate)
+    {
+        var messages = Traffic.Generate(sellers * 100, sellers);
+        var name = await infra.CreateIsolationAsync("latency");
+        var app = await BuildServiceAsync(infra, name, start: true);
+        var clock = new LatencyClock();
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(infra.RabbitMqFor(name));
+            MessageTopology.Configure(cfg);
+            cfg.ReceiveEndpoint("bench-outcomes", e => e.Handler<Contracts.GroeiStartCompleted>(ctx => { clock.Received(ctx.Message.SellerId); return Task.CompletedTask; }));
+        });
+        await bus.StartAsync();
+        try
+        {
+            await app.Services.GetRequiredService<NormTableStore>().PublishAsync(NormMonth.Of(DateTimeOffset.UtcNow), Norms.Select(n => KeyValuePair.Create(n.Group, n.Norm)), default);
+            var stopwatch = Stopwatch.StartNew();
+            for (var i = 0; i < messages.Count; i++)
+            {
+                // Paced on the stopwatch, so a slow publish is caught up instead of lowering the rate.
+                var due = TimeSpan.FromSeconds((double)i / rate);
+                if (due > stopwatch.Elapsed) await Task.Delay(due - stopwatch.Elapsed);
+                if (Traffic.IsHundredth(i, sellers)) clock.Published(messages[i].SellerId);
+                await bus.Publish(messages[i]);
+            }
+            var committed = await WaitForOrdersAsync(app, messages.Count, TimeSpan.FromMinutes(10));
+            stopwatch.Stop();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (clock.Latencies.Count < sellers && DateTime.UtcNow < deadline) await Task.Delay(50);
+            return ModeResult.Of(committed, stopwatch, [.. clock.Latencies]);
+        }
+        finally
+        {
+            await bus.StopAsync();
+            await app.StopAsync();
+            await app.DisposeAsync();
+            await infra.DropIsolationAsync(name);
+        }
+    }
+
     private static async Task PublishAllAsync(IBus bus, IReadOnlyList<OrderPlaced> messages, Action<int>? published = null)
     {
         using var window = new SemaphoreSlim(PublishWindow);

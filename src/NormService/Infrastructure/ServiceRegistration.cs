@@ -92,6 +92,9 @@ public static class ServiceRegistration
                 marten.Projections.Add(new ClosedPhaseProjection(), ProjectionLifecycle.Inline);
                 marten.Projections.Add(new NormTableProjection(), ProjectionLifecycle.Inline);
                 marten.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
+                // Outcomes are forwarded as soon as they are committed (LISTEN/NOTIFY), not at the next poll;
+                // polling stays as the safety net.
+                marten.Events.UseListenNotifyForEventAppends = true;
                 marten.Schema.For<SettlementDue>().Index(d => d.DueAt);
                 // Registered up front so the whole schema exists before the first message, instead of
                 // being created lazily by many concurrent consumers at once.
