@@ -2,7 +2,7 @@
 # The benchmark: starts PostgreSQL and RabbitMQ (scripts/infra-up.sh, durable settings, fsync on), builds in
 # Release and measures, in one run on the same generated messages, the transport ceiling, the storage
 # ceiling, the naive baseline and NormService end to end; then prints ratios, verdict latency and RSS.
-# Arguments go to the benchmark: --events N --sellers S --naive-cap N --latency-sellers S --scaling 10000x100,100000x10000
+# Arguments go to the benchmark: --events N --sellers S --naive-cap N --latency-sellers S --runs N --scaling 10000x100,100000x10000
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 eval "$(scripts/infra-up.sh)"

@@ -212,18 +212,23 @@ public static class Modes
         }
     }
 
+    /// <summary>Publishes with at most <see cref="PublishWindow"/> confirms outstanding; holds no task per message.</summary>
     private static async Task PublishAllAsync(IBus bus, IReadOnlyList<OrderPlaced> messages, Action<int>? published = null)
     {
         using var window = new SemaphoreSlim(PublishWindow);
-        var tasks = new List<Task>(messages.Count);
-        for (var i = 0; i < messages.Count; i++)
+        Exception? failure = null;
+        for (var i = 0; i < messages.Count && failure is null; i++)
         {
             await window.WaitAsync();
-            var index = i;
-            published?.Invoke(index);
-            tasks.Add(bus.Publish(messages[index]).ContinueWith(t => { window.Release(); return t; }, TaskScheduler.Default).Unwrap());
+            published?.Invoke(i);
+            _ = bus.Publish(messages[i]).ContinueWith(t =>
+            {
+                if (t.Exception is { } ex) failure ??= ex;
+                window.Release();
+            }, TaskScheduler.Default);
         }
-        await Task.WhenAll(tasks);
+        for (var i = 0; i < PublishWindow; i++) await window.WaitAsync(); // every confirm is in
+        if (failure is not null) throw new InvalidOperationException("Publishing failed.", failure);
     }
 
     private static async Task<int> WaitForOrdersAsync(WebApplication app, int expected, TimeSpan timeout)
