@@ -179,10 +179,10 @@ public sealed partial class SellerBatchWriter(
             switch (e)
             {
                 case OrderRecorded o:
-                    session.Store(new OrderIndexEntry(OrderIndexEntry.KeyOf(o.SellerId, o.OrderId), o.SellerId, o.OrderId, o.Phase));
+                    session.Insert(new OrderIndexEntry(OrderIndexEntry.KeyOf(o.SellerId, o.OrderId), o.SellerId, o.OrderId, o.Phase));
                     break;
                 case CustomerQueryRecorded q:
-                    session.Store(new QueryIndexEntry(QueryIndexEntry.KeyOf(q.SellerId, q.QueryId), q.SellerId, q.QueryId));
+                    session.Insert(new QueryIndexEntry(QueryIndexEntry.KeyOf(q.SellerId, q.QueryId), q.SellerId, q.QueryId));
                     break;
             }
         }
