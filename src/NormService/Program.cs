@@ -48,10 +48,23 @@ app.UseSwaggerUI(ui =>
     ui.RoutePrefix = "docs";
 });
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }); // the process answers
-app.MapHealthChecks("/health/ready", new HealthCheckOptions
+// Ready: this replica can do its work. A degraded bus means its receive endpoints are not connected
+// (the broker is away), so Degraded is not ready either.
+app.MapHealthChecks("/health/ready", HealthReport("ready"));
+// Forwarding: outcome publication keeps up (one replica runs it). For alerting, not for routing traffic:
+// a lagging forwarder is no reason to take every replica out of service.
+app.MapHealthChecks("/health/forwarding", HealthReport("forwarding"));
+app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapNormTables();
+app.MapNormCalculator();
+app.MapSellerPerformance();
+await app.RunAsync();
+return 0;
+
+static HealthCheckOptions HealthReport(string tag) => new()
 {
-    Predicate = check => check.Tags.Contains("ready"), // PostgreSQL, the bus (MassTransit's own check), outcome forwarding
-    ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status200OK, [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
+    Predicate = check => check.Tags.Contains(tag),
+    ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable, [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
     ResponseWriter = (context, report) =>
     {
         context.Response.ContentType = "application/json";
@@ -61,13 +74,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
         }));
     },
-});
-app.MapPrometheusScrapingEndpoint("/metrics");
-app.MapNormTables();
-app.MapNormCalculator();
-app.MapSellerPerformance();
-await app.RunAsync();
-return 0;
+};
 
 /// <summary>The entry point, visible to the integration tests' host factory.</summary>
 public partial class Program;

@@ -33,7 +33,7 @@ public static class ServiceRegistration
         services.AddSingleton<NormServiceMetrics>();
         services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
-            .AddCheck<OutcomeForwardingHealthCheck>("outcome-forwarding", tags: ["ready"]);
+            .AddCheck<OutcomeForwardingHealthCheck>("outcome-forwarding", tags: ["forwarding"]);
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("normservice"))
             .WithTracing(tracing =>

@@ -58,6 +58,19 @@ public class ObservabilityTests(ObservedServiceFixture service) : IClassFixture<
     }
 
     [Fact]
+    public async Task Outcome_forwarding_has_a_health_endpoint_of_its_own_outside_readiness()
+    {
+        var client = service.Factory.CreateClient();
+        var forwarding = await client.GetAsync("/health/forwarding");
+        var checks = JsonDocument.Parse(await forwarding.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
+        var ready = JsonDocument.Parse(await (await client.GetAsync("/health/ready")).Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
+
+        Assert.Equal(HttpStatusCode.OK, forwarding.StatusCode);
+        Assert.Equal("Healthy", checks.GetProperty("outcome-forwarding").GetProperty("status").GetString());
+        Assert.False(ready.TryGetProperty("outcome-forwarding", out _)); // a lagging forwarder does not take replicas out of service
+    }
+
+    [Fact]
     public async Task After_traffic_the_metrics_endpoint_exposes_the_services_metrics()
     {
         await service.PublishNormTableAsync(NormMonth.Of(DateTimeOffset.UtcNow).ToString(), Messages.ExampleNorms);
