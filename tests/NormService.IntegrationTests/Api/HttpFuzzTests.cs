@@ -4,7 +4,7 @@ using System.Text;
 
 namespace NormService.IntegrationTests.Api;
 
-/// <summary>Bad bodies, paths and headers against every endpoint: always a 4xx problem, never a 5xx.</summary>
+/// <summary>Bad bodies, paths and headers against every endpoint: always a 4xx problem, never a 5xx; writes need the key.</summary>
 public class HttpFuzzTests(ApiFixture service) : IClassFixture<ApiFixture>
 {
     private static readonly string[] Bodies =
@@ -37,7 +37,10 @@ public class HttpFuzzTests(ApiFixture service) : IClassFixture<ApiFixture>
             var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
             if (contentType.Length > 0) request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
             if (key is not null) request.Headers.TryAddWithoutValidation("X-Api-Key", key);
-            await Check(request, $"{method} {path} [{contentType}] key={key ?? "none"} body={Shorten(body)}", failures);
+            var status = await Check(request, $"{method} {path} [{contentType}] key={key ?? "none"} body={Shorten(body)}", failures);
+            // The calculator computes and stores nothing; the other two write, and need the key whatever the body.
+            if (key != ApiFixture.ApiKey && path != "/api/norm-calculator" && status != HttpStatusCode.Unauthorized)
+                failures.Add($"{(int)status} instead of 401 for a write without a valid key: {method} {path} key={key ?? "none"} body={Shorten(body)}");
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
     }
@@ -61,7 +64,7 @@ public class HttpFuzzTests(ApiFixture service) : IClassFixture<ApiFixture>
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
     }
 
-    private async Task Check(HttpRequestMessage request, string what, List<string> failures)
+    private async Task<HttpStatusCode> Check(HttpRequestMessage request, string what, List<string> failures)
     {
         using var response = await service.Client().SendAsync(request);
         var status = (int)response.StatusCode;
@@ -70,6 +73,7 @@ public class HttpFuzzTests(ApiFixture service) : IClassFixture<ApiFixture>
         else if (status >= 400 && response.StatusCode != HttpStatusCode.NotFound && response.StatusCode != HttpStatusCode.MethodNotAllowed
                  && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
             failures.Add($"{status} without problem details for {what}");
+        return response.StatusCode;
     }
 
     private static string Shorten(string text) => text.Length > 80 ? text[..80] + "…" : text;
