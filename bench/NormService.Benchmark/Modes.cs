@@ -136,19 +136,11 @@ public static class Modes
     {
         var name = await infra.CreateIsolationAsync("e2e");
         using var batchSizes = new BatchSizes();
-        var app = await BuildServiceAsync(infra, name, start: true);
         var clock = new LatencyClock();
         var sellers = messages.Select(m => m.SellerId).Distinct().Count();
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
-        {
-            cfg.Host(infra.RabbitMqFor(name));
-            MessageTopology.Configure(cfg);
-            cfg.ReceiveEndpoint("bench-outcomes", e => e.Handler<Contracts.GroeiStartCompleted>(ctx => { clock.Received(ctx.Message.SellerId); return Task.CompletedTask; }));
-        });
-        await bus.StartAsync();
+        var (app, bus) = await StartServiceAndListenerAsync(infra, name, clock);
         try
         {
-            await app.Services.GetRequiredService<NormTableStore>().PublishAsync(NormMonth.Of(DateTimeOffset.UtcNow), Norms.Select(n => KeyValuePair.Create(n.Group, n.Norm)), default);
             var stopwatch = Stopwatch.StartNew();
             await PublishAllAsync(bus, messages, index => { if (Traffic.IsHundredth(index, sellers)) clock.Published(messages[index].SellerId); });
             var committed = await WaitForOrdersAsync(app, messages.Count, TimeSpan.FromHours(2));
@@ -160,10 +152,7 @@ public static class Modes
         }
         finally
         {
-            await bus.StopAsync();
-            await app.StopAsync();
-            await app.DisposeAsync();
-            await infra.DropIsolationAsync(name);
+            await StopAsync(infra, name, app, bus);
         }
     }
 
@@ -176,18 +165,10 @@ public static class Modes
     {
         var messages = Traffic.Generate(sellers * 100, sellers);
         var name = await infra.CreateIsolationAsync("latency");
-        var app = await BuildServiceAsync(infra, name, start: true);
         var clock = new LatencyClock();
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
-        {
-            cfg.Host(infra.RabbitMqFor(name));
-            MessageTopology.Configure(cfg);
-            cfg.ReceiveEndpoint("bench-outcomes", e => e.Handler<Contracts.GroeiStartCompleted>(ctx => { clock.Received(ctx.Message.SellerId); return Task.CompletedTask; }));
-        });
-        await bus.StartAsync();
+        var (app, bus) = await StartServiceAndListenerAsync(infra, name, clock);
         try
         {
-            await app.Services.GetRequiredService<NormTableStore>().PublishAsync(NormMonth.Of(DateTimeOffset.UtcNow), Norms.Select(n => KeyValuePair.Create(n.Group, n.Norm)), default);
             var stopwatch = Stopwatch.StartNew();
             for (var i = 0; i < messages.Count; i++)
             {
@@ -205,11 +186,31 @@ public static class Modes
         }
         finally
         {
-            await bus.StopAsync();
-            await app.StopAsync();
-            await app.DisposeAsync();
-            await infra.DropIsolationAsync(name);
+            await StopAsync(infra, name, app, bus);
         }
+    }
+
+    /// <summary>The service on its own schema and vhost with this month's norm table, and a bus that clocks each verdict in.</summary>
+    private static async Task<(WebApplication App, IBusControl Bus)> StartServiceAndListenerAsync(Infrastructure infra, string name, LatencyClock clock)
+    {
+        var app = await BuildServiceAsync(infra, name, start: true);
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(infra.RabbitMqFor(name));
+            MessageTopology.Configure(cfg);
+            cfg.ReceiveEndpoint("bench-outcomes", e => e.Handler<Contracts.GroeiStartCompleted>(ctx => { clock.Received(ctx.Message.SellerId); return Task.CompletedTask; }));
+        });
+        await bus.StartAsync();
+        await app.Services.GetRequiredService<NormTableStore>().PublishAsync(NormMonth.Of(DateTimeOffset.UtcNow), Norms.Select(n => KeyValuePair.Create(n.Group, n.Norm)), default);
+        return (app, bus);
+    }
+
+    private static async Task StopAsync(Infrastructure infra, string name, WebApplication app, IBusControl bus)
+    {
+        await bus.StopAsync();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        await infra.DropIsolationAsync(name);
     }
 
     /// <summary>Publishes with at most <see cref="PublishWindow"/> confirms outstanding; holds no task per message.</summary>

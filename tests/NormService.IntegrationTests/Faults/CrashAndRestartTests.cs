@@ -47,40 +47,8 @@ public sealed class ServiceKilledTests(FaultFixture fixture, ITestOutputHelper o
 public sealed class BrokerRestartedTests(FaultFixture fixture, ITestOutputHelper output) : IClassFixture<FaultFixture>
 {
     [Fact]
-    public async Task RabbitMQ_restarted_mid_stream_the_service_reconnects_by_itself_loses_nothing_and_readiness_shows_the_outage()
-    {
-        var scenario = FaultScenario.Generate(FaultScale.Sellers, seed: 2, FaultRun.Policy);
-        await using var run = await FaultRun.StartAsync(fixture, "rabbitmq");
-        RestartResult restart;
-        await using (var readiness = new ReadinessLog(run.Service))
-        {
-            var publishing = run.Broker.PublishAllAsync(scenario.Messages, FaultScale.PublishRate);
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            restart = await LocalServices.RestartAsync("rabbitmq", secondsDown: 5);
-            await publishing;
-            await run.WaitUntilRecordedAsync(scenario);
-            await run.Service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
-            await AssertOutageSeenAsync(readiness, restart);
-        }
-        await run.PublishNormTableAsync(scenario);
-
-        var report = await run.VerifyAsync(scenario, "RabbitMQ restart", "stop_app, 5 s down, start_app");
-        report.Publish(output);
-        Assert.True(report.Clean, report.ToString());
-        Assert.Equal(1, run.Service.Starts); // it reconnected; nobody restarted it
-        Assert.False(run.Service.HasExited);
-    }
-
-    /// <summary>Readiness went to 503 during the outage and back to 200 after it, by itself.</summary>
-    internal static async Task AssertOutageSeenAsync(ReadinessLog readiness, RestartResult restart)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(1)); // a poll after the service became ready again
-        var seen = readiness.Seen;
-        var log = string.Join(", ", seen.Select(s => $"{s.At.TotalSeconds:0.0}s {(s.Status is { } status ? (int)status : 0)}"));
-        var down = seen.Where(s => s.At >= restart.Began && s.At <= restart.Ended + TimeSpan.FromSeconds(10) && s.Status != HttpStatusCode.OK).ToList();
-        Assert.True(down.Count > 0, $"readiness never showed the outage ({restart.Began.TotalSeconds:0.0}s..{restart.Ended.TotalSeconds:0.0}s): {log}");
-        Assert.True(seen.Any(s => s.At > seen.Last(d => d.Status != HttpStatusCode.OK).At && s.Status == HttpStatusCode.OK), $"readiness did not come back: {log}");
-    }
+    public Task RabbitMQ_restarted_mid_stream_the_service_reconnects_by_itself_loses_nothing_and_readiness_shows_the_outage() =>
+        LocalServiceRestart.RunAsync(fixture, output, "rabbitmq", seed: 2, "RabbitMQ restart", "stop_app, 5 s down, start_app");
 }
 
 [Collection(FaultInjection.Name)]
@@ -88,27 +56,45 @@ public sealed class BrokerRestartedTests(FaultFixture fixture, ITestOutputHelper
 public sealed class DatabaseRestartedTests(FaultFixture fixture, ITestOutputHelper output) : IClassFixture<FaultFixture>
 {
     [Fact]
-    public async Task PostgreSQL_restarted_mid_stream_the_service_reconnects_by_itself_loses_nothing_and_readiness_shows_the_outage()
+    public Task PostgreSQL_restarted_mid_stream_the_service_reconnects_by_itself_loses_nothing_and_readiness_shows_the_outage() =>
+        LocalServiceRestart.RunAsync(fixture, output, "postgres", seed: 3, "PostgreSQL restart", "pg_ctl stop -m fast, 5 s down, start");
+}
+
+/// <summary>The broker and the database restart tests: the same run, another service restarted.</summary>
+internal static class LocalServiceRestart
+{
+    public static async Task RunAsync(FaultFixture fixture, ITestOutputHelper output, string service, int seed, string fault, string injected)
     {
-        var scenario = FaultScenario.Generate(FaultScale.Sellers, seed: 3, FaultRun.Policy);
-        await using var run = await FaultRun.StartAsync(fixture, "postgres");
+        var scenario = FaultScenario.Generate(FaultScale.Sellers, seed, FaultRun.Policy);
+        await using var run = await FaultRun.StartAsync(fixture, service);
         await using (var readiness = new ReadinessLog(run.Service))
         {
             var publishing = run.Broker.PublishAllAsync(scenario.Messages, FaultScale.PublishRate);
             await Task.Delay(TimeSpan.FromSeconds(2));
-            var restart = await LocalServices.RestartAsync("postgres", secondsDown: 5);
+            var restart = await LocalServices.RestartAsync(service, secondsDown: 5);
             await publishing;
             await run.WaitUntilRecordedAsync(scenario);
             await run.Service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
-            await BrokerRestartedTests.AssertOutageSeenAsync(readiness, restart);
+            await AssertOutageSeenAsync(readiness, restart);
         }
         await run.PublishNormTableAsync(scenario);
 
-        var report = await run.VerifyAsync(scenario, "PostgreSQL restart", "pg_ctl stop -m fast, 5 s down, start");
+        var report = await run.VerifyAsync(scenario, fault, injected);
         report.Publish(output);
         Assert.True(report.Clean, report.ToString());
-        Assert.Equal(1, run.Service.Starts);
+        Assert.Equal(1, run.Service.Starts); // it reconnected; nobody restarted it
         Assert.False(run.Service.HasExited);
+    }
+
+    /// <summary>Readiness went to 503 during the outage and back to 200 after it, by itself.</summary>
+    private static async Task AssertOutageSeenAsync(ReadinessLog readiness, RestartResult restart)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a poll after the service became ready again
+        var seen = readiness.Seen;
+        var log = string.Join(", ", seen.Select(s => $"{s.At.TotalSeconds:0.0}s {(s.Status is { } status ? (int)status : 0)}"));
+        var down = seen.Where(s => s.At >= restart.Began && s.At <= restart.Ended + TimeSpan.FromSeconds(10) && s.Status != HttpStatusCode.OK).ToList();
+        Assert.True(down.Count > 0, $"readiness never showed the outage ({restart.Began.TotalSeconds:0.0}s..{restart.Ended.TotalSeconds:0.0}s): {log}");
+        Assert.True(seen.Any(s => s.At > seen.Last(d => d.Status != HttpStatusCode.OK).At && s.Status == HttpStatusCode.OK), $"readiness did not come back: {log}");
     }
 }
 
