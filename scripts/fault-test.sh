@@ -2,7 +2,7 @@
 # The fault-injection suite at full size: the real service process killed with SIGKILL, RabbitMQ and
 # PostgreSQL restarted mid-stream, every message duplicated and shuffled, 1,000 hostile messages; each
 # run with 500 sellers and over 50,000 events, checked against the domain. Prints the figures table that
-# docs/reliability.md quotes (also in TestResults/reliability.md). Takes about ten minutes.
+# docs/reliability.md quotes (also in TestResults/reliability.md). Takes about five minutes.
 # The short version of the same tests runs with every `scripts/test.sh` (and so in CI).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
