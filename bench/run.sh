@@ -5,5 +5,7 @@
 # Arguments go to the benchmark: --events N --sellers S --naive-cap N --latency-sellers S --runs N --scaling 10000x100,100000x10000
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-eval "$(scripts/infra-up.sh)"
+# A failed start stops here (eval of a failed command substitution would not).
+exports="$(scripts/infra-up.sh)" || exit 1
+eval "$exports"
 dotnet run --configuration Release --project bench/NormService.Benchmark -- "$@"

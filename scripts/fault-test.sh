@@ -6,7 +6,9 @@
 # The short version of the same tests runs with every `scripts/test.sh` (and so in CI).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-eval "$(scripts/infra-up.sh)"
+# A failed start stops here (eval of a failed command substitution would not).
+exports="$(scripts/infra-up.sh)" || exit 1
+eval "$exports"
 mkdir -p TestResults
 report=TestResults/reliability.md
 {

@@ -10,7 +10,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 demo=1
 [[ "${1:-}" == "--no-demo" ]] && demo=0
 
-eval "$(scripts/infra-up.sh)"
+# A failed start stops here (eval of a failed command substitution would not).
+
+exports="$(scripts/infra-up.sh)" || exit 1
+
+eval "$exports"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
 if (( demo )); then

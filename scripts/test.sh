@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [[ -z "${ConnectionStrings__Postgres:-}" || -z "${ConnectionStrings__RabbitMq:-}" || -z "${RabbitMq__ManagementUri:-}" ]]; then
-  eval "$(scripts/infra-up.sh)"
+  # A failed start stops here (eval of a failed command substitution would not).
+  exports="$(scripts/infra-up.sh)" || exit 1
+  eval "$exports"
 fi
 
 dotnet test NormService.sln --configuration Release --logger "trx" --logger "console;verbosity=normal" \
