@@ -18,11 +18,15 @@ public sealed class ServiceKilledTests(FaultFixture fixture, ITestOutputHelper o
         await using var run = await FaultRun.StartAsync(fixture, "kill");
         var random = new Random(1);
 
-        var publishing = run.Broker.PublishAllAsync(scenario.Messages, FaultScale.PublishRate);
+        // Faster than the service takes them, so every kill finds hundreds of messages in flight: each must
+        // come back (unacknowledged) and none may count twice. Paced, a kill often finds the service idle.
+        var publishing = run.Broker.PublishAllAsync(scenario.Messages, FaultScale.PublishRate * 4);
         for (var kill = 0; kill < FaultScale.Kills; kill++)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1_000, 3_000)));
+            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(300, 1_000)));
             await run.Service.KillAsync();
+            var (orders, queries) = await run.LedgerCountsAsync();
+            output.WriteLine($"kill {kill + 1}: {orders + queries:N0} of {scenario.Events:N0} events recorded, {run.Broker.Published:N0} published");
             await Task.Delay(TimeSpan.FromMilliseconds(random.Next(100, 1_000)));
             await run.Service.StartAsync();
         }
