@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using Marten;
 using JasperFx.Events;
 using NormService.Domain;

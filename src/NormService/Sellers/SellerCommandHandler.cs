@@ -64,7 +64,7 @@ public sealed partial class SellerCommandHandler : IAsyncDisposable
 
         // Logged here, in the caller's context, so the line carries the message's SellerId and MessageId.
         if (result.Duplicate) metrics.DuplicateDropped(kind);
-        if (!result.Events.IsEmpty)
+        if (!result.Events.IsEmpty && logger.IsEnabled(LogLevel.Debug)) // the joined names only when they are written
             LogDecided(command.SellerId, result.Events.Length, string.Join(", ", result.Events.Select(e => e.GetType().Name)));
         foreach (var verdict in result.Events.Where(e => e is NormExceeded or GroeiStartCompleted)) metrics.PhaseClosed(verdict.GetType().Name);
         return result.Events;

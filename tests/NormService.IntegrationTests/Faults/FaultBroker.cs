@@ -7,12 +7,10 @@ using RabbitMQ.Client.Exceptions;
 namespace NormService.IntegrationTests.Faults;
 
 /// <summary>An outcome message as the durable outcome queue holds it.</summary>
-public sealed record LoggedOutcome(string Exchange, Guid MessageId, string SellerId, int Phase, int? Point, JsonElement Message)
+public sealed record LoggedOutcome(string Exchange, Guid MessageId, string SellerId, int Phase, int? Point)
 {
-    public string Kind => Exchange;
-
-    /// <summary>What must be unique: a phase's verdict kind once, a progress report once per point.</summary>
-    public (string SellerId, int Phase, string Kind, int? Point) Key => (SellerId, Phase, Kind, Point);
+    /// <summary>What must be unique: a phase's verdict kind (its exchange) once, a progress report once per point.</summary>
+    public (string SellerId, int Phase, string Kind, int? Point) Key => (SellerId, Phase, Exchange, Point);
 }
 
 /// <summary>A message an error queue holds, with the reason MassTransit wrote on it.</summary>
@@ -93,10 +91,10 @@ public sealed class FaultBroker(Uri uri) : IAsyncDisposable
         foreach (var (_, exchange, body) in await DrainAsync(OutcomeQueue))
         {
             using var envelope = JsonDocument.Parse(body);
-            var message = envelope.RootElement.GetProperty("message").Clone();
+            var message = envelope.RootElement.GetProperty("message");
             int? point = exchange == Contracts.ExchangeNames.GroeiStartProgressReported ? message.GetProperty("orders").GetInt32() : null;
             outcomes.Add(new LoggedOutcome(exchange, Guid.Parse(envelope.RootElement.GetProperty("messageId").GetString()!),
-                message.GetProperty("sellerId").GetString()!, message.GetProperty("phase").GetInt32(), point, message));
+                message.GetProperty("sellerId").GetString()!, message.GetProperty("phase").GetInt32(), point));
         }
         return outcomes;
     }

@@ -10,8 +10,8 @@ using DomainOrderLine = NormService.Domain.Sellers.OrderLine;
 
 namespace NormService.IntegrationTests.Faults;
 
-/// <summary>One inbound message as it goes on the wire: the exchange, the bare JSON body, and its seller.</summary>
-public sealed record WireMessage(string Exchange, byte[] Body, string? SellerId, string? MessageId = null);
+/// <summary>One inbound message as it goes on the wire: the exchange, the bare JSON body, and an AMQP message id if it names one.</summary>
+public sealed record WireMessage(string Exchange, byte[] Body, string? MessageId = null);
 
 /// <summary>What the domain says a seller's first phase ends with.</summary>
 public sealed record ExpectedVerdict(string SellerId, int Orders, int Queries, decimal AllowedQueries, bool Exceeded);
@@ -70,12 +70,12 @@ public sealed class FaultScenario
 
             var messages = new List<WireMessage>();
             for (var o = 0; o < lines.Count; o++)
-                messages.Add(new WireMessage(ExchangeNames.OrderPlaced, OrderJson(sellerId, $"o{o}", placedAt, lines[o], random), sellerId));
+                messages.Add(new WireMessage(ExchangeNames.OrderPlaced, OrderJson(sellerId, $"o{o}", placedAt, lines[o], random)));
             for (var q = 0; q < queryCount; q++)
             {
                 // Queries go among the orders, each about one of them (possibly one not placed yet).
                 var about = $"o{random.Next(lines.Count)}";
-                messages.Insert(random.Next(messages.Count), new WireMessage(ExchangeNames.CustomerQueryRaised, QueryJson(sellerId, $"q{q}", about, placedAt), sellerId));
+                messages.Insert(random.Next(messages.Count), new WireMessage(ExchangeNames.CustomerQueryRaised, QueryJson(sellerId, $"q{q}", about, placedAt)));
             }
             perSeller.Add(messages);
             orders += lines.Count;

@@ -82,10 +82,10 @@ public sealed class HostileMessageTests(FaultFixture fixture, ITestOutputHelper 
         if (index % 400 == 99)
         {
             var body = Utf8($$"""{"orderId":"{{new string('x', 10 * 1024 * 1024)}}","sellerId":"{{sellerId}}","placedAt":"{{Now}}","lines":[{"productGroup":"toys","quantity":1}]}""");
-            return new WireMessage(ExchangeNames.OrderPlaced, body, sellerId, $"bad-10mb-body-{index}");
+            return new WireMessage(ExchangeNames.OrderPlaced, body, $"bad-10mb-body-{index}");
         }
         var (kind, exchange, make) = Kinds[index % Kinds.Length];
-        return new WireMessage(exchange, make(sellerId, index), sellerId, $"bad-{kind}-{index}");
+        return new WireMessage(exchange, make(sellerId, index), $"bad-{kind}-{index}");
     }
 
     private static byte[] Order(string sellerId, int index, string line) =>
